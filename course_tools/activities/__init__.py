@@ -1,0 +1,1 @@
+"""Activities: pure logic (items, checking, scoring, feedback), no ipywidgets import."""

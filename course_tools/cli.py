@@ -1,0 +1,66 @@
+"""`course-tools`: a thin argparse layer; each command module registers its own subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from course_tools import CourseToolsError, __version__
+from course_tools.content.loader import ContentError
+
+# Each module has register(subparsers); a subcommand sets `func` taking the parsed args.
+COMMAND_MODULES = [
+    "course_tools.commands.content",
+]
+
+EPILOG = """examples:
+  course-tools check                 validate content/ (one line per problem)
+  course-tools build                 regenerate notebooks/ from content/
+  course-tools <command> --help      examples for one command
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="course-tools",
+        description="Build, run and grade Module 6 'Mobilizing Action'.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def add_command(subparsers, name: str, func, help: str, examples: str) -> argparse.ArgumentParser:
+    """Register one subcommand whose --help ends with examples."""
+    parser = subparsers.add_parser(
+        name, help=f"{help}  e.g. {examples.splitlines()[0].strip()}", description=help,
+        epilog="examples:\n" + examples, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(func=func)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func"):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except ContentError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        print(f"course-tools: {len(exc.problems)} problem(s) in content", file=sys.stderr)
+        return 1
+    except CourseToolsError as exc:
+        print(f"course-tools: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

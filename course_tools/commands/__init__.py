@@ -1,0 +1,1 @@
+"""CLI command modules: each registers subcommands over plain Python functions."""

@@ -1,0 +1,270 @@
+"""Load `content/` into typed objects, collecting every problem as one line naming file and field."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from course_tools.content.models import ActivityFile, Assignment, Lesson, Module
+from course_tools.seed import SeedBullet, load_seed
+
+SEED_FILE = Path("source/module6.txt")
+CONTENT_ENV = "MOBILIZING_CONTENT"
+M = TypeVar("M", bound=BaseModel)
+
+
+class ContentError(Exception):
+    """Raised with every problem found, one line each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class Course:
+    """Everything in `content/`, validated."""
+
+    root: Path
+    module: Module
+    lessons: dict[str, Lesson]
+    activities: dict[str, ActivityFile]
+    assignments: dict[str, Assignment]
+    tables: dict[str, Path]
+    seed: dict[str, SeedBullet]
+
+    def ordered_lessons(self) -> list[Lesson]:
+        return [self.lessons[lesson_id] for lesson_id in self.module.lessons]
+
+
+def find_content_dir(start: Path | None = None) -> Path:
+    """The content folder: $MOBILIZING_CONTENT, else the nearest `content/` above `start`
+    (the current directory), else the one beside this package in a source checkout."""
+    if env := os.environ.get(CONTENT_ENV):
+        return Path(env)
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "content" / "module.yaml").is_file():
+            return folder / "content"
+    return Path(__file__).resolve().parents[2] / "content"
+
+
+@dataclass
+class _Checker:
+    root: Path
+    problems: list[str] = field(default_factory=list)
+
+    def name(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+    def report(self, path: Path, where: str, message: str) -> None:
+        self.problems.append(f"{self.name(path)}: {where}: {message}")
+
+    def read_yaml(self, path: Path) -> object | None:
+        try:
+            return yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            self.report(path, "(file)", "missing")
+        except UnicodeDecodeError as exc:
+            self.report(path, "(file)", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}" if mark else "(file)"
+            problem = getattr(exc, "problem", None) or str(exc)
+            self.report(path, where, f"invalid YAML: {problem}")
+        return None
+
+    def parse(self, path: Path, model: type[M]) -> M | None:
+        data = self.read_yaml(path)
+        if data is None and not path.is_file():
+            return None
+        if not isinstance(data, dict):
+            if data is not None or path.is_file():
+                self.report(path, "(file)", f"expected a mapping of fields, got {type(data).__name__}")
+            return None
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                self.report(path, _loc(error["loc"]), _message(error))
+            return None
+
+    def unique(self, path: Path, where: str, values: Iterable[str]) -> None:
+        for value, count in Counter(values).items():
+            if count > 1:
+                self.report(path, where, f"duplicate id '{value}' ({count} times)")
+
+    def seed_ref(self, path: Path, where: str, ref: str, seed: dict[str, SeedBullet]) -> None:
+        if ref not in seed:
+            self.report(path, where, f"'{ref}' is not a bullet of the module ({SEED_FILE})")
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in {"choice", "classify", "match", "rank", "planner", "sliders", "matrix"}:
+            continue  # discriminator tags add nothing for an author
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(file)"
+
+
+def _message(error: dict) -> str:
+    if error["type"] == "missing":
+        return "required field is missing"
+    if error["type"] == "extra_forbidden":
+        return "unknown field (check its spelling)"
+    return error["msg"]
+
+
+def load_course(root: Path | None = None) -> Course:
+    """Load and validate `content/`; raise ContentError listing every problem."""
+    root = Path(root) if root else find_content_dir()
+    check = _Checker(root)
+    seed_path = root / SEED_FILE
+    if not seed_path.is_file():
+        raise ContentError([f"{check.name(seed_path)}: (file): missing (the module text)"])
+    seed = load_seed(seed_path)
+
+    module_path = root / "module.yaml"
+    module = check.parse(module_path, Module)
+    lessons: dict[str, Lesson] = {}
+    lesson_dir = root / "lessons"
+    if module:
+        check.unique(module_path, "objectives", (o.id for o in module.objectives))
+        check.unique(module_path, "lessons", module.lessons)
+        check.unique(module_path, "glossary", (g.term.lower() for g in module.glossary))
+        objective_ids = {o.id for o in module.objectives}
+        for i, lesson_id in enumerate(module.lessons):
+            path = lesson_dir / f"{lesson_id}.yaml"
+            if not path.is_file():
+                check.report(module_path, f"lessons[{i}]", f"unknown lesson '{lesson_id}' (no {check.name(path)})")
+                continue
+            lesson = check.parse(path, Lesson)
+            if lesson is None:
+                continue
+            if lesson.id != lesson_id:
+                check.report(path, "id", f"'{lesson.id}' does not match the file name '{lesson_id}'")
+            lessons[lesson_id] = lesson
+            _check_lesson(check, path, lesson, objective_ids, seed, root)
+        for path in sorted(lesson_dir.glob("*.yaml")):
+            if path.stem not in module.lessons:
+                check.report(path, "id", f"lesson '{path.stem}' is not in {check.name(module_path)} lessons")
+
+    activities = _load_activities(check, root, lessons, seed)
+    assignments = _load_assignments(check, root, seed)
+    tables = {p.stem: p for p in sorted((root / "data").glob("*.csv"))}
+    for path in tables.values():
+        _check_table(check, path)
+    for lesson_id, lesson in lessons.items():
+        for i, table in enumerate(lesson.tables):
+            if table not in tables:
+                check.report(lesson_dir / f"{lesson_id}.yaml", f"tables[{i}]", f"no table content/data/{table}.csv")
+    if module:
+        _check_coverage(check, root, lessons, assignments, seed)
+    if check.problems:
+        raise ContentError(check.problems)
+    assert module is not None
+    return Course(root, module, lessons, activities, assignments, tables, seed)
+
+
+def _check_lesson(check: _Checker, path: Path, lesson: Lesson, objective_ids: set[str],
+                  seed: dict[str, SeedBullet], root: Path) -> None:
+    check.unique(path, "points", (p.id for p in lesson.points))
+    for i, objective in enumerate(lesson.objectives):
+        if objective not in objective_ids:
+            check.report(path, f"objectives[{i}]", f"unknown objective '{objective}' (see module.yaml)")
+    sections = {b.section for b in seed.values()}
+    for i, section in enumerate(lesson.seed_sections):
+        if section not in sections:
+            check.report(path, f"seed_sections[{i}]", f"'{section}' is not a section of the module")
+    for i, point in enumerate(lesson.points):
+        check.seed_ref(path, f"points[{i}].seed", point.seed, seed)
+
+
+def _load_activities(check: _Checker, root: Path, lessons: dict[str, Lesson],
+                     seed: dict[str, SeedBullet]) -> dict[str, ActivityFile]:
+    found: dict[str, ActivityFile] = {}
+    for path in sorted((root / "activities").glob("*.yaml")):
+        spec = check.parse(path, ActivityFile)
+        if spec is None:
+            continue
+        if spec.lesson != path.stem:
+            check.report(path, "lesson", f"'{spec.lesson}' does not match the file name '{path.stem}'")
+        if lessons and spec.lesson not in lessons:
+            check.report(path, "lesson", f"unknown lesson '{spec.lesson}'")
+        check.unique(path, "activities", (a.id for a in spec.activities))
+        for i, activity in enumerate(spec.activities):
+            for j, ref in enumerate(activity.seed):
+                check.seed_ref(path, f"activities[{i}].seed[{j}]", ref, seed)
+        found[spec.lesson] = spec
+    return found
+
+
+def _load_assignments(check: _Checker, root: Path, seed: dict[str, SeedBullet]) -> dict[str, Assignment]:
+    found: dict[str, Assignment] = {}
+    for path in sorted((root / "assignments").glob("*.yaml")):
+        assignment = check.parse(path, Assignment)
+        if assignment is None:
+            continue
+        if assignment.id != path.stem:
+            check.report(path, "id", f"'{assignment.id}' does not match the file name '{path.stem}'")
+        if assignment.due:
+            try:
+                datetime.fromisoformat(assignment.due)
+            except ValueError:
+                check.report(path, "due", f"'{assignment.due}' is not an ISO date-time (2026-12-15T17:00:00)")
+        check.unique(path, "questions", (q.id for q in assignment.questions))
+        for i, question in enumerate(assignment.questions):
+            check.seed_ref(path, f"questions[{i}].seed", question.seed, seed)
+            where = f"questions[{i}].instructor"
+            check.unique(path, f"{where}.key_points", (k.id for k in question.instructor.key_points))
+            check.unique(path, f"{where}.rubric", (r.id for r in question.instructor.rubric))
+            for j, key_point in enumerate(question.instructor.key_points):
+                check.seed_ref(path, f"{where}.key_points[{j}].seed", key_point.seed, seed)
+        found[assignment.id] = assignment
+    return found
+
+
+def _check_table(check: _Checker, path: Path) -> None:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        check.report(path, "(file)", f"unreadable CSV: {exc}")
+        return
+    if not rows:
+        check.report(path, "(file)", "no rows")
+        return
+    if "source" not in rows[0]:
+        check.report(path, "source", "every table needs a source column")
+        return
+    for i, row in enumerate(rows, start=2):
+        if not (row.get("source") or "").strip():
+            check.report(path, f"line {i}.source", "empty source")
+
+
+def _check_coverage(check: _Checker, root: Path, lessons: dict[str, Lesson],
+                    assignments: dict[str, Assignment], seed: dict[str, SeedBullet]) -> None:
+    """Nothing of the module may be lost: every bullet is taught, every question asked."""
+    taught = {p.seed for lesson in lessons.values() for p in lesson.points}
+    asked = {q.seed for a in assignments.values() for q in a.questions}
+    for bullet in seed.values():
+        covered = asked if bullet.kind == "question" else taught
+        if bullet.id not in covered:
+            where = "assignments" if bullet.kind == "question" else "lessons"
+            check.report(root / SEED_FILE, bullet.id, f"not covered by any of content/{where}: '{bullet.text[:60]}...'")

@@ -1,0 +1,46 @@
+"""The small API lesson notebooks call: one or two lines per code cell."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+from IPython.display import display
+
+from course_tools.content.loader import Course, load_course
+
+_current: dict[str, str] = {}
+
+
+@lru_cache(maxsize=1)
+def course() -> Course:
+    """The validated content, loaded once per kernel."""
+    return load_course()
+
+
+def start(lesson_id: str) -> None:
+    """Remember which lesson this notebook is, for activities and progress."""
+    if lesson_id not in course().lessons:
+        raise KeyError(f"unknown lesson '{lesson_id}'")
+    _current["lesson"] = lesson_id
+
+
+def table(name: str) -> pd.DataFrame:
+    """Show a data table from content/data (with its source column) and return it."""
+    frame = pd.read_csv(course().tables[name], dtype=str).fillna("")
+    display(frame.style.hide(axis="index"))
+    return frame
+
+
+def activity(activity_id: str) -> None:
+    """Show one activity of the current lesson."""
+    from course_tools.widgets import show_activity
+
+    show_activity(course(), _current["lesson"], activity_id)
+
+
+def progress() -> None:
+    """Show the student's progress per lesson (table and chart)."""
+    from course_tools.widgets import show_progress
+
+    show_progress(course())
