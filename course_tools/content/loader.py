@@ -72,9 +72,10 @@ class _Checker:
     def report(self, path: Path, where: str, message: str) -> None:
         self.problems.append(f"{self.name(path)}: {where}: {message}")
 
-    def read_yaml(self, path: Path) -> object | None:
+    def read_yaml(self, path: Path) -> tuple[bool, object]:
+        """(True, data) or (False, None) after reporting why the file could not be read."""
         try:
-            return yaml.safe_load(path.read_text(encoding="utf-8"))
+            return True, yaml.safe_load(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             self.report(path, "(file)", "missing")
         except UnicodeDecodeError as exc:
@@ -84,15 +85,14 @@ class _Checker:
             where = f"line {mark.line + 1}" if mark else "(file)"
             problem = getattr(exc, "problem", None) or str(exc)
             self.report(path, where, f"invalid YAML: {problem}")
-        return None
+        return False, None
 
     def parse(self, path: Path, model: type[M]) -> M | None:
-        data = self.read_yaml(path)
-        if data is None and not path.is_file():
+        ok, data = self.read_yaml(path)
+        if not ok:
             return None
         if not isinstance(data, dict):
-            if data is not None or path.is_file():
-                self.report(path, "(file)", f"expected a mapping of fields, got {type(data).__name__}")
+            self.report(path, "(file)", f"expected a mapping of fields, got {type(data).__name__}")
             return None
         try:
             return model.model_validate(data)
@@ -174,7 +174,7 @@ def load_course(root: Path | None = None) -> Course:
         for i, table in enumerate(lesson.tables):
             if table not in tables:
                 check.report(lesson_dir / f"{lesson_id}.yaml", f"tables[{i}]", f"no table content/data/{table}.csv")
-    if module:
+    if module and not check.problems:  # a broken file would also show as lost bullets: report it once
         _check_coverage(check, root, lessons, assignments, seed)
     if check.problems:
         raise ContentError(check.problems)
