@@ -1,15 +1,47 @@
-"""Thin ipywidgets views over course_tools.activities (placeholder until the activity library lands)."""
+"""Thin ipywidgets views over course_tools.activities: one `widget_<type>.py` per activity type."""
 
 from __future__ import annotations
 
-from IPython.display import Markdown, display
+from IPython.display import display
 
+from course_tools.activities.progress import ProgressStore, default_path
 from course_tools.content.loader import Course
+from course_tools.widgets.base import ActivityView
+from course_tools.widgets.widget_choice import ChoiceView
+from course_tools.widgets.widget_classify import ClassifyView
+from course_tools.widgets.widget_match import MatchView
+from course_tools.widgets.widget_matrix import MatrixView
+from course_tools.widgets.widget_planner import PlannerView
+from course_tools.widgets.widget_progress import ProgressView
+from course_tools.widgets.widget_rank import RankView
+from course_tools.widgets.widget_sliders import SlidersView
+
+VIEWS: dict[str, type[ActivityView]] = {
+    "choice": ChoiceView, "classify": ClassifyView, "match": MatchView, "rank": RankView,
+    "planner": PlannerView, "sliders": SlidersView, "matrix": MatrixView,
+}
 
 
-def show_activity(course: Course, lesson_id: str, activity_id: str) -> None:
-    display(Markdown(f"*Activity `{activity_id}` of `{lesson_id}`.*"))
+def store_for(course: Course) -> ProgressStore:
+    return ProgressStore(default_path(course.root))
 
 
-def show_progress(course: Course) -> None:
-    display(Markdown("*No activities answered yet.*"))
+def make_view(course: Course, lesson_id: str, activity_id: str, store: ProgressStore | None = None) -> ActivityView:
+    """Build (without displaying) the view of one activity of a lesson."""
+    activities = course.activities.get(lesson_id)
+    spec = next((a for a in (activities.activities if activities else []) if a.id == activity_id), None)
+    if spec is None:
+        raise KeyError(f"lesson '{lesson_id}' has no activity '{activity_id}' (content/activities/{lesson_id}.yaml)")
+    return VIEWS[spec.type](spec, lesson_id, store or store_for(course))
+
+
+def show_activity(course: Course, lesson_id: str, activity_id: str) -> ActivityView:
+    view = make_view(course, lesson_id, activity_id)
+    display(view.root)
+    return view
+
+
+def show_progress(course: Course) -> ProgressView:
+    view = ProgressView(course, store_for(course))
+    display(view.root)
+    return view

@@ -1,0 +1,28 @@
+"""Multiple-choice knowledge check: answer = {question id: index of the chosen option}."""
+
+from __future__ import annotations
+
+from course_tools.activities.result import ItemResult, Result, empty, scored
+from course_tools.activities.specs import ChoiceSpec
+
+Answer = dict[str, int | None]
+
+
+def check(spec: ChoiceSpec, answer: Answer) -> Result:
+    """Every question counts; an unanswered question is wrong, unless nothing is answered."""
+    answer = answer or {}
+    if all(answer.get(q.id) is None for q in spec.questions):
+        return empty("option")
+    items = []
+    for question in spec.questions:
+        chosen = answer.get(question.id)
+        right = next(o for o in question.options if o.correct)
+        if chosen is None or not 0 <= chosen < len(question.options):
+            items.append(ItemResult(question.id, question.prompt, False,
+                                    f"not answered. The answer is \"{right.text}\": {right.feedback}"))
+            continue
+        option = question.options[chosen]
+        text = option.feedback if option.correct else (
+            f"\"{option.text}\": {option.feedback} The answer is \"{right.text}\".")
+        items.append(ItemResult(question.id, question.prompt, option.correct, text))
+    return scored(items, len(spec.questions), "questions")
