@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from course_tools.activities.specs import ActivitySpec
 
@@ -94,9 +94,22 @@ class KeyPoint(Strict):
 
 
 class RubricItem(Strict):
+    """One line of a question's rubric. Ids `kp-<key point id>` tie the item to a key point, so the
+    grading dashboard can highlight that key point's terms in an answer."""
+
     id: Id
     description: Text
     points: float = Field(description="Positive adds, negative deducts.")
+
+    @model_validator(mode="after")
+    def _not_zero(self) -> RubricItem:
+        if self.points == 0:
+            raise ValueError(f"rubric item '{self.id}': points must not be 0 (positive adds, negative deducts)")
+        return self
+
+    @property
+    def key_point(self) -> str | None:
+        return self.id[3:] if self.id.startswith("kp-") else None
 
 
 class QuestionInstructor(Strict):
@@ -106,13 +119,40 @@ class QuestionInstructor(Strict):
     model_answer: Text
     rubric: list[RubricItem] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _rubric_names_key_points(self) -> QuestionInstructor:
+        """A `kp-` item must name a key point of this question: a typo would silently lose highlighting."""
+        known = {k.id for k in self.key_points}
+        for item in self.rubric:
+            if item.key_point is not None and item.key_point not in known:
+                raise ValueError(f"rubric item '{item.id}' names key point '{item.key_point}', which this "
+                                 f"question does not have (known: {', '.join(sorted(known))})")
+        return self
+
 
 class Question(Strict):
     id: Id
     seed: Text = Field(description="Seed id of the question, e.g. review.1.")
     prompt: Text
     points: float = Field(gt=0)
+    extra_credit: bool = Field(default=False, description="Rubric scores may exceed `points`.")
     instructor: QuestionInstructor
+
+    @model_validator(mode="after")
+    def _rubric_fits_points(self) -> Question:
+        """Full marks must be reachable from the rubric, and no single item may outweigh the question."""
+        rubric = self.instructor.rubric
+        if not rubric:
+            return self
+        positive = sum(item.points for item in rubric if item.points > 0)
+        if positive < self.points:
+            raise ValueError(f"rubric: positive items add up to {positive:g}, less than the question's "
+                             f"{self.points:g} points (full marks would be unreachable)")
+        for item in rubric:
+            if abs(item.points) > self.points:
+                raise ValueError(f"rubric item '{item.id}': {item.points:g} points is more than the whole "
+                                 f"question ({self.points:g})")
+        return self
 
 
 class LatePolicy(Strict):
