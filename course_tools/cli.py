@@ -13,6 +13,7 @@ from course_tools.content.loader import ContentError
 # Each module has register(subparsers); a subcommand sets `func` taking the parsed args.
 COMMAND_MODULES = [
     "course_tools.commands.content",
+    "course_tools.commands.grading",
 ]
 
 EPILOG = """examples:

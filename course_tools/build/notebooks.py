@@ -1,0 +1,129 @@
+"""Lesson notebooks (one per action area plus the overview) and the instructor's notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from course_tools.build.assignments import build_assignments
+from course_tools.build.writer import code, md, new_notebook, write_notebook
+from course_tools.content.loader import Course
+from course_tools.content.models import Lesson
+
+SECTION_TITLES = {
+    "global-follow-up": "Global follow-up",
+    "national-follow-up": "National follow-up",
+    "policy-coherence": "Policy coherence",
+    "policy-dialogue": "Policy dialogue",
+    "policy-forum": "Policy forum",
+    "research-support": "Support: research support",
+    "institutional-support": "Support: institutional support",
+    "review": "Review #6",
+}
+
+
+def lesson_filename(course: Course, lesson_id: str) -> str:
+    return f"{course.module.lessons.index(lesson_id):02d}_{lesson_id}.ipynb"
+
+
+def seed_label(seed_id: str) -> str:
+    """'global-follow-up.4.2' -> 'Module 6, Global follow-up, point 4.2'."""
+    section, _, number = seed_id.partition(".")
+    where = "lead-in" if number == "lead" else f"point {number}"
+    return f"Module 6, {SECTION_TITLES.get(section, section)}, {where}"
+
+
+def _navigation(course: Course, lesson: Lesson) -> str:
+    order = course.module.lessons
+    i = order.index(lesson.id)
+    links = []
+    if i > 0:
+        prev = course.lessons[order[i - 1]]
+        links.append(f"[← {prev.title}]({lesson_filename(course, prev.id)})")
+    if lesson.id != order[0]:
+        links.append(f"[Overview]({lesson_filename(course, order[0])})")
+    if i + 1 < len(order):
+        nxt = course.lessons[order[i + 1]]
+        links.append(f"[{nxt.title} →]({lesson_filename(course, nxt.id)})")
+    return " · ".join(links)
+
+
+def _points(lesson: Lesson) -> str:
+    lines = ["## What the module says"]
+    for number, point in enumerate(lesson.points, start=1):
+        lines.append(f"**{number}.** {point.text}")
+        if point.explain:
+            lines.append(f"> *In plain words:* {point.explain}")
+        lines.append(f"<small>Source: {seed_label(point.seed)} (`{point.seed}`)</small>")
+    return "\n\n".join(lines)
+
+
+def _overview_extras(course: Course) -> list[NotebookNode]:
+    rows = ["| # | Lesson | Action area |", "|---|---|---|"]
+    for lesson in course.ordered_lessons()[1:]:
+        sections = ", ".join(SECTION_TITLES.get(s, s) for s in lesson.seed_sections)
+        rows.append(f"| {course.module.lessons.index(lesson.id)} | "
+                    f"[{lesson.title}]({lesson_filename(course, lesson.id)}) | {sections} |")
+    glossary = ["## Glossary"] + [f"- **{g.term}**: {g.definition}" for g in course.module.glossary]
+    return [md("## The lessons\n\n" + "\n".join(rows)), md("\n".join(glossary))]
+
+
+def lesson_notebook(course: Course, lesson: Lesson) -> NotebookNode:
+    objectives = {o.id: o.text for o in course.module.objectives}
+    number = course.module.lessons.index(lesson.id)
+    heading = lesson.title if number == 0 else f"{number}. {lesson.title}"
+    cells = [
+        md(f"# {heading}\n\n*{course.module.title}: {course.module.subtitle}*\n\n{_navigation(course, lesson)}"),
+        md("## You will be able to\n\n" + "\n".join(f"- {objectives[o]}" for o in lesson.objectives)),
+        md("## Introduction\n\n" + lesson.introduction),
+        code(f'from course_tools import notebook as ct\nct.start("{lesson.id}")'),
+    ]
+    if number == 0:
+        cells += _overview_extras(course)
+    if lesson.points:
+        cells.append(md(_points(lesson)))
+    for table in lesson.tables:
+        cells.append(code(f'ct.table("{table}")'))
+    if lesson.why_it_matters:
+        cells.append(md("## Why it matters\n\n" + "\n".join(
+            f"- {c.text} <small>(Source: {c.source})</small>" for c in lesson.why_it_matters)))
+    activities = course.activities.get(lesson.id)
+    if activities and activities.activities:
+        cells.append(md("## Try it\n\nRun each cell, answer, then press **Check**. "
+                        "Your answers are saved, so you can come back later."))
+        for activity in activities.activities:
+            cells.append(code(f'ct.activity("{activity.id}")'))
+    if number == 0:
+        cells.append(md("## Your progress"))
+        cells.append(code("ct.progress()"))
+    cells.append(md("## Discuss\n\n" + lesson.discussion_prompt))
+    cells.append(md(_navigation(course, lesson)))
+    return new_notebook(cells, lesson.id, title=lesson.title)
+
+
+def instructor_notes(course: Course) -> NotebookNode:
+    cells = [md(f"# Instructor notes: {course.module.title}\n\n"
+                "For instructors only. One section per lesson: how to run it and what to ask.")]
+    for lesson in course.ordered_lessons():
+        cells.append(md(f"## {lesson.title}\n\n{lesson.instructor_note}\n\n"
+                        f"**Discussion prompt:** {lesson.discussion_prompt}"))
+    return new_notebook(cells, "instructor-notes", title="Instructor notes")
+
+
+def build_lessons(course: Course, out: Path) -> list[tuple[Path, bool]]:
+    written = []
+    for lesson in course.ordered_lessons():
+        path = out / lesson_filename(course, lesson.id)
+        written.append((path, write_notebook(lesson_notebook(course, lesson), path)))
+    notes = out / "instructor" / "lesson_notes.ipynb"
+    written.append((notes, write_notebook(instructor_notes(course), notes)))
+    return written
+
+
+BUILDERS = [build_lessons, build_assignments]
+
+
+def build_all(course: Course, out: Path) -> list[tuple[Path, bool]]:
+    """Run every builder; return each path written and whether its bytes changed."""
+    return [item for builder in BUILDERS for item in builder(course, out)]

@@ -1,0 +1,167 @@
+"""Grading commands: init, roster, assign, release, collect, autograde, feedback, export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from course_tools.cli import add_command
+from course_tools.content.loader import find_content_dir, load_course
+
+
+def _course_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--course", type=Path, help="course directory (default: course/ in the repo)")
+
+
+def _root(args: argparse.Namespace) -> Path:
+    from course_tools.grading.coursedir import default_course_dir
+
+    return args.course or default_course_dir()
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def register(subparsers) -> None:
+    init = add_command(subparsers, "init", run_init,
+                       "Create (or complete) the nbgrader course directory: config, exchange, sources, gradebook.",
+                       "  course-tools init\n  course-tools init /srv/mobilizing --course-id fairglob-2026\n"
+                       "  course-tools init --force        # also replace an edited config or source\n")
+    init.add_argument("dir", nargs="?", type=Path, help="course directory (default: course/ in the repo)")
+    init.add_argument("--course-id", default="mobilizing-action", help="nbgrader course id")
+    init.add_argument("--content", type=Path, help="content folder (default: ./content)")
+    init.add_argument("--force", action="store_true", help="replace an edited config or source notebook")
+
+    roster = add_command(subparsers, "roster", run_roster, "Manage the students in the gradebook.",
+                         "  course-tools roster import students.csv\n")
+    roster.add_argument("action", choices=["import"], help="what to do")
+    roster.add_argument("file", type=Path, help="CSV with columns id, first_name, last_name, email")
+    _course_option(roster)
+
+    assign = add_command(subparsers, "assign", run_assign,
+                         "Generate the student version of an assignment (nbgrader generate_assignment).",
+                         "  course-tools assign review6\n  course-tools assign exit_policy_forum\n")
+    assign.add_argument("assignment", help="assignment id, e.g. review6")
+    assign.add_argument("--content", type=Path, help="content folder (default: ./content)")
+    assign.add_argument("--force", action="store_true", help="replace an edited source notebook with content's")
+    _course_option(assign)
+
+    release = add_command(subparsers, "release", run_release, "Release an assignment to the exchange.",
+                          "  course-tools release review6\n")
+    release.add_argument("assignment")
+    _course_option(release)
+
+    collect = add_command(subparsers, "collect", run_collect,
+                          "Collect submissions from the exchange, or from an LMS download with --zip.",
+                          "  course-tools collect review6\n"
+                          "  course-tools collect review6 --zip ~/Downloads/submissions.zip\n")
+    collect.add_argument("assignment")
+    collect.add_argument("--zip", type=Path, help="zip of submissions downloaded from an LMS")
+    collect.add_argument("--pattern", help="named regexp for the LMS file names (see README)")
+    _course_option(collect)
+
+    autograde = add_command(subparsers, "autograde", run_autograde,
+                            "Record submissions in the gradebook (no kernel for essay-only assignments).",
+                            "  course-tools autograde review6\n  course-tools autograde review6 --force\n")
+    autograde.add_argument("assignment")
+    autograde.add_argument("--force", action="store_true", help="redo submissions already autograded")
+    autograde.add_argument("--workers", type=int, default=2, help="processes for the notebooks (default 2)")
+    _course_option(autograde)
+
+    feedback = add_command(subparsers, "feedback", run_feedback,
+                           "Apply late penalties, generate feedback HTML and release it to students.",
+                           "  course-tools feedback review6\n  course-tools feedback review6 --no-release\n")
+    feedback.add_argument("assignment")
+    feedback.add_argument("--no-release", action="store_true", help="generate only")
+    _course_option(feedback)
+
+    export = add_command(subparsers, "export", run_export,
+                         "Export grades: one row per student, one column per question (csv, canvas, moodle).",
+                         "  course-tools export review6\n"
+                         "  course-tools export review6 --format canvas --out canvas.csv\n")
+    export.add_argument("assignment")
+    export.add_argument("--format", default="csv", choices=["csv", "canvas", "moodle"])
+    export.add_argument("--out", type=Path, help="output file (default: <course>/exports/<id>_<format>.csv)")
+    export.add_argument("--title", help="assignment name in the LMS (default: the assignment id)")
+    _course_option(export)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from course_tools.grading.coursedir import default_course_dir, init_course
+
+    course = load_course(args.content or find_content_dir())
+    for line in init_course(course, args.dir or default_course_dir(), args.course_id, args.force):
+        print(line)
+    return 0
+
+
+def run_roster(args: argparse.Namespace) -> int:
+    from course_tools.grading.roster import import_roster
+
+    report = import_roster(_root(args), args.file)
+    for line in report.problems:
+        print(line, file=sys.stderr)
+    print(f"roster: imported {len(report.imported)} student(s), skipped {len(report.problems)} row(s)")
+    return 1 if report.problems and not report.imported else 0
+
+
+def run_assign(args: argparse.Namespace) -> int:
+    from course_tools.grading.lifecycle import assign
+
+    course = load_course(args.content or find_content_dir())
+    note = assign(course, _root(args), args.assignment, force=args.force)
+    print(note)
+    print(f"assign: {args.assignment} generated in {_root(args) / 'release' / args.assignment}")
+    return 0
+
+
+def run_release(args: argparse.Namespace) -> int:
+    from course_tools.grading.lifecycle import release
+
+    release(_root(args), args.assignment)
+    print(f"release: {args.assignment} is in the exchange; students can fetch it")
+    return 0
+
+
+def run_collect(args: argparse.Namespace) -> int:
+    from course_tools.grading.lifecycle import collect
+
+    if args.zip:
+        from course_tools.grading.zipcollect import DEFAULT_PATTERN, zip_collect
+
+        students = zip_collect(_root(args), args.assignment, args.zip, args.pattern or DEFAULT_PATTERN)
+        print(f"collect: {len(students)} submission(s) from {args.zip.name}: {', '.join(students)}")
+        return 0
+    students = collect(_root(args), args.assignment)
+    print(f"collect: {len(students)} submission(s) of {args.assignment} in submitted/")
+    return 0
+
+
+def run_autograde(args: argparse.Namespace) -> int:
+    from course_tools.grading.lifecycle import autograde
+
+    start = time.perf_counter()
+    count = autograde(_root(args), args.assignment, force=args.force, progress=_progress, workers=args.workers)
+    print(f"autograde: {count} submission(s) recorded in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+def run_feedback(args: argparse.Namespace) -> int:
+    from course_tools.grading.lifecycle import feedback
+
+    count = feedback(_root(args), args.assignment, release_it=not args.no_release)
+    print(f"feedback: {count} feedback file(s){'' if args.no_release else ' released'}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from course_tools.grading.export import export
+
+    root = _root(args)
+    out = args.out or root / "exports" / f"{args.assignment}_{args.format}.csv"
+    count = export(root, args.assignment, out, args.format, args.title)
+    print(f"export: {count} student(s) -> {out}")
+    return 0

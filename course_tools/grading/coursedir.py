@@ -1,0 +1,178 @@
+"""The embedded nbgrader course directory: its paths, its config file and `init`.
+
+Everything lives inside one folder (default `course/` in the repo, git-ignored): the config,
+a local exchange, the source assignments and the SQLite gradebook. No root, no system path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.apps import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+from course_tools import CourseToolsError
+from course_tools.build.assignments import AssignmentSource, course_assignments, source_notebook
+from course_tools.build.writer import write_notebook
+from course_tools.content.loader import Course, find_content_dir
+
+CONFIG_NAME = "nbgrader_config.py"
+DEFAULT_COURSE_ID = "mobilizing-action"
+CHECKSUM_TAG = "# course-tools checksum: "
+
+# nbgrader runs the `alembic` and `jupyter` executables of its environment; a venv used without
+# activation (.venv/bin/course-tools) does not have them on PATH.
+_BIN = str(Path(sys.executable).parent)
+if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
+
+
+def default_course_dir() -> Path:
+    """`course/` beside `content/` (the repo root in a checkout)."""
+    return find_content_dir().resolve().parent / "course"
+
+
+@dataclass(frozen=True)
+class CoursePaths:
+    root: Path
+
+    @property
+    def config(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def exchange(self) -> Path:
+        return self.root / "exchange"
+
+    @property
+    def gradebook(self) -> Path:
+        return self.root / "gradebook.db"
+
+    def source(self, assignment_id: str) -> Path:
+        return self.root / "source" / assignment_id / f"{assignment_id}.ipynb"
+
+
+def late_policies(assignments: dict[str, AssignmentSource]) -> dict[str, dict]:
+    return {a.id: a.late_policy.model_dump() for a in assignments.values() if a.late_policy.kind != "none"}
+
+
+def config_body(course_id: str, policies: dict[str, dict]) -> str:
+    """The config, with paths relative to the file itself so the folder can be moved."""
+    return f'''import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+c = get_config()  # noqa: F821 (traitlets provides it)
+
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.root = HERE
+# A local exchange inside the course folder: no root, no /usr/local/share/nbgrader/exchange.
+c.Exchange.root = os.path.join(HERE, "exchange")
+c.Exchange.cache = os.path.join(HERE, "exchange", ".cache")
+# Where the Assignments panel (and `nbgrader fetch_assignment`) puts a student's copy.
+c.Exchange.assignment_dir = os.path.join(HERE, "student")
+
+# Late policies from content/assignments (applied by nbgrader's AssignLatePenalties).
+c.AssignLatePenalties.plugin_class = "course_tools.grading.late.CourseLatePenalty"
+c.CourseLatePenalty.policies = {json.dumps(policies, indent=4, sort_keys=True)}
+'''
+
+
+def config_text(course_id: str, policies: dict[str, dict]) -> str:
+    body = config_body(course_id, policies)
+    digest = hashlib.sha256(body.encode()).hexdigest()
+    return (f"# nbgrader config written by `course-tools init`. You may edit it: init then keeps it\n"
+            f"# (unless --force). Remove the checksum line to mark it as yours.\n{CHECKSUM_TAG}{digest}\n{body}")
+
+
+def config_is_generated(text: str) -> bool:
+    """True if the file is exactly as course-tools wrote it (so it may be regenerated)."""
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.startswith(CHECKSUM_TAG):
+            body = "".join(lines[i + 1:])
+            return hashlib.sha256(body.encode()).hexdigest() == line[len(CHECKSUM_TAG):].strip()
+    return False
+
+
+def load_config(root: Path) -> Config:
+    paths = CoursePaths(Path(root))
+    if not paths.config.is_file():
+        raise CourseToolsError(f"{paths.config}: no course here; run `course-tools init {root}` first")
+    return PyFileConfigLoader(CONFIG_NAME, path=str(paths.root.resolve())).load_config()
+
+
+def open_api(root: Path) -> NbGraderAPI:
+    """nbgrader's own Python API on this course, configured only by its nbgrader_config.py."""
+    config = load_config(root)
+    coursedir = CourseDirectory(config=config)
+    return NbGraderAPI(coursedir=coursedir, config=config)
+
+
+def sync_source(root: Path, source: AssignmentSource, force: bool = False) -> str:
+    """Write the source notebook into the course; keep an edited one unless `force`."""
+    path = CoursePaths(root).source(source.id)
+    nb = source_notebook(source)
+    if path.is_file() and not force:
+        scratch = path.with_suffix(".course-tools.tmp")
+        write_notebook(nb, scratch)
+        same = scratch.read_bytes() == path.read_bytes()
+        scratch.unlink()
+        return f"unchanged {path}" if same else f"kept     {path} (differs from content; --force replaces it)"
+    changed = write_notebook(nb, path)
+    return f"{'wrote    ' if changed else 'unchanged'} {path}"
+
+
+def register_assignments(root: Path, course_id: str, assignments: dict[str, AssignmentSource]) -> None:
+    """Create each assignment in the gradebook with its due date (an existing one is left as is)."""
+    with Gradebook(f"sqlite:///{CoursePaths(root).gradebook.resolve()}", course_id) as gb:
+        for a in assignments.values():
+            try:
+                gb.find_assignment(a.id)
+            except MissingEntry:
+                gb.add_assignment(a.id, duedate=a.due)
+
+
+def init_course(course: Course, root: Path | None = None, course_id: str = DEFAULT_COURSE_ID,
+                force: bool = False) -> list[str]:
+    """Create or complete a course directory; return one line per thing written or kept."""
+    paths = CoursePaths(Path(root) if root else default_course_dir())
+    report = []
+    paths.exchange.mkdir(parents=True, exist_ok=True)
+    assignments = course_assignments(course)
+    text = config_text(course_id, late_policies(assignments))
+    if not paths.config.is_file():
+        paths.config.write_text(text, encoding="utf-8")
+        report.append(f"wrote     {paths.config}")
+    else:
+        old = paths.config.read_text(encoding="utf-8")
+        if old == text:
+            report.append(f"unchanged {paths.config}")
+        elif config_is_generated(old) or force:
+            if force and not config_is_generated(old):
+                shutil.copy(paths.config, paths.config.with_suffix(".py.bak"))
+                report.append(f"saved     {paths.config.with_suffix('.py.bak')} (your edited config)")
+            paths.config.write_text(text, encoding="utf-8")
+            report.append(f"updated   {paths.config}")
+        else:
+            report.append(f"kept      {paths.config} (edited by you; --force replaces it)")
+    config = load_config(paths.root)
+    course_id = config.CourseDirectory.course_id or course_id
+    for source in assignments.values():
+        report.append(sync_source(paths.root, source, force))
+    existed = paths.gradebook.is_file()
+    register_assignments(paths.root, course_id, assignments)
+    report.append(f"{'kept     ' if existed else 'created  '} {paths.gradebook}"
+                  + (" (submissions and grades untouched)" if existed else ""))
+    for folder in ("submitted", "autograded", "feedback"):
+        if (paths.root / folder).is_dir():
+            report.append(f"kept      {paths.root / folder}/ (never touched by init)")
+    return report

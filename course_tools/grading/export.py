@@ -1,0 +1,133 @@
+"""Grades out of nbgrader's gradebook: one row per student, one column per question, in one query.
+
+Stock `nbgrader export` writes totals only; instructors and LMSs want per-question scores too.
+A question's score follows nbgrader's own rule (Grade.score): the manual score if there is one,
+else the auto score, plus any extra credit.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+from sqlalchemy import create_engine, text
+
+from course_tools import CourseToolsError
+from course_tools.grading.coursedir import open_api
+
+FORMATS = ("csv", "canvas", "moodle")
+
+QUERY = text("""
+SELECT s.id AS student_id, s.first_name, s.last_name, s.email,
+       sa.timestamp, a.duedate, sn.late_submission_penalty AS penalty, sn.id AS notebook,
+       bc.name AS cell, g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade
+FROM student s
+JOIN assignment a ON a.name = :assignment
+LEFT JOIN submitted_assignment sa ON sa.student_id = s.id AND sa.assignment_id = a.id
+LEFT JOIN submitted_notebook sn ON sn.assignment_id = sa.id
+LEFT JOIN grade g ON g.notebook_id = sn.id
+LEFT JOIN base_cell bc ON bc.id = g.cell_id
+ORDER BY s.id
+""")
+
+MAX_QUERY = text("""
+SELECT bc.name AS cell, gc.max_score FROM grade_cells gc
+JOIN base_cell bc ON bc.id = gc.id JOIN notebook n ON n.id = bc.notebook_id
+JOIN assignment a ON a.id = n.assignment_id WHERE a.name = :assignment
+""")
+
+
+def question_order(source_dir: Path) -> list[str]:
+    """Grade ids in the order students see them (the gradebook keeps no order)."""
+    order = []
+    for path in sorted(source_dir.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade"):
+                order.append(meta["grade_id"])
+    return order
+
+
+def grade_table(db_url: str, assignment_id: str, order: list[str] | None = None) -> pd.DataFrame:
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        rows = pd.read_sql(QUERY, conn, params={"assignment": assignment_id})
+        maxima = pd.read_sql(MAX_QUERY, conn, params={"assignment": assignment_id})
+    engine.dispose()
+    if maxima.empty:
+        raise CourseToolsError(f"assignment '{assignment_id}': not in the gradebook (run `course-tools assign`)")
+    cells = [c for c in (order or []) if c in set(maxima.cell)] + sorted(set(maxima.cell) - set(order or []))
+    extra = rows.extra_credit.fillna(0.0)
+    rows["score"] = rows.manual_score.where(rows.manual_score.notna(), rows.auto_score) + extra
+    rows.loc[rows.manual_score.isna() & rows.auto_score.isna(), "score"] = 0.0
+    people = rows.drop_duplicates("student_id").set_index("student_id")[
+        ["first_name", "last_name", "email", "timestamp", "duedate"]]
+    graded = rows.dropna(subset=["cell"])
+    table = graded.pivot_table(index="student_id", columns="cell", values="score", aggfunc="sum")
+    table = table.reindex(index=people.index, columns=cells)
+    penalties = rows.drop_duplicates("notebook").groupby("student_id").penalty.sum(min_count=1)
+    pending = graded.groupby("student_id").needs_manual_grade.any()
+    out = people[["first_name", "last_name", "email"]].fillna("").copy()
+    submitted = pd.to_datetime(people.timestamp)
+    due = pd.to_datetime(people.duedate)
+    out["submitted"] = submitted.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("")
+    out["seconds_late"] = (submitted - due).dt.total_seconds().clip(lower=0).fillna(0).round().astype(int)
+    has_submission = people.timestamp.notna() | table.notna().any(axis=1)
+    out["status"] = "not submitted"
+    out.loc[has_submission, "status"] = "graded"
+    out.loc[has_submission & pending.reindex(out.index).fillna(False).astype(bool), "status"] = "needs grading"
+    for cell in cells:
+        out[cell] = table[cell].round(2)
+    out["raw_score"] = table.sum(axis=1, min_count=1).fillna(0.0).round(2)
+    out["late_penalty"] = penalties.reindex(out.index).fillna(0.0).round(2)
+    out["final_score"] = (out.raw_score - out.late_penalty).round(2)
+    out["max_score"] = round(float(maxima.max_score.sum()), 2)
+    return out.reset_index()
+
+
+def _write(frame: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+
+
+def canvas_table(table: pd.DataFrame, title: str) -> pd.DataFrame:
+    """Canvas Gradebook > Import: identity columns, then one column named after the assignment;
+    the 'Points Possible' row tells Canvas the maximum."""
+    column = title
+    frame = pd.DataFrame({
+        "Student": (table.last_name + ", " + table.first_name).where(table.last_name != "", table.student_id),
+        "ID": "", "SIS User ID": table.student_id, "SIS Login ID": table.email, "Section": "",
+        column: table.final_score,
+    })
+    possible = pd.DataFrame([{"Student": "Points Possible", "ID": "", "SIS User ID": "", "SIS Login ID": "",
+                              "Section": "", column: table.max_score.iloc[0] if len(table) else ""}])
+    return pd.concat([possible, frame], ignore_index=True)
+
+
+def moodle_table(table: pd.DataFrame, title: str) -> pd.DataFrame:
+    """Moodle Grades > Import > CSV file: map 'Email address' (or 'ID number') to the user, the
+    assignment column to the grade item and 'Feedback' to its feedback."""
+    feedback = table.apply(lambda r: f"Late penalty: {r.late_penalty:g} points." if r.late_penalty else "", axis=1)
+    return pd.DataFrame({
+        "First name": table.first_name, "Last name": table.last_name, "ID number": table.student_id,
+        "Email address": table.email, title: table.final_score, "Feedback": feedback,
+    })
+
+
+def export(root: Path, assignment_id: str, out: Path, fmt: str = "csv", title: str | None = None) -> int:
+    """Write the grades of one assignment; return the number of students."""
+    if fmt not in FORMATS:
+        raise CourseToolsError(f"--format {fmt}: unknown (use one of {', '.join(FORMATS)})")
+    from course_tools.grading.lifecycle import late_penalties
+
+    late_penalties(root, assignment_id)
+    api = open_api(root)
+    source = Path(api.coursedir.format_path(api.coursedir.source_directory, ".", assignment_id))
+    table = grade_table(api.coursedir.db_url, assignment_id, question_order(source))
+    name = title or assignment_id
+    frame = {"csv": lambda: table, "canvas": lambda: canvas_table(table, name),
+             "moodle": lambda: moodle_table(table, name)}[fmt]()
+    _write(frame, Path(out))
+    return len(table)

@@ -1,0 +1,384 @@
+"""Autograde for assignments whose grades are all manual (essays): no kernel, two cores, one
+gradebook transaction.
+
+Stock `nbgrader autograde --no-execute` spends most of its time opening the gradebook again for
+every preprocessor of every notebook. Here the notebooks go through nbgrader's own preprocessors
+(OverwriteCells and OverwriteKernelspec read a snapshot of the source cells taken once), in worker
+processes; the grades, comments, timestamps and late penalties are then written in the main
+process with nbgrader's ORM, field for field what SaveAutoGrades, AssignLatePenalties and
+Autograde.init_assignment write. tests/grading/test_fastgrade_equivalence.py holds us to that.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbconvert.exporters import NotebookExporter
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbconvert.writers import FilesWriter
+from nbgrader import utils
+from nbgrader.api import (
+    BaseCell,
+    Comment,
+    Grade,
+    Gradebook,
+    MissingEntry,
+    Notebook,
+    Student,
+    SubmittedAssignment,
+    SubmittedNotebook,
+)
+from nbgrader.apps import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    DeduplicateIds,
+    IgnorePattern,
+    LimitOutput,
+    NbGraderPreprocessor,
+    OverwriteCells,
+    OverwriteKernelspec,
+)
+from traitlets.config import Config
+
+from course_tools import CourseToolsError
+from course_tools.grading.late import clip_penalty
+
+CHUNK = 25
+
+
+@dataclass(frozen=True)
+class SourceCellSnap:
+    name: str
+    cell_type: str
+    locked: bool
+    checksum: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class GradedCellSnap:
+    max_score: float
+
+
+@dataclass(frozen=True)
+class NotebookSnap:
+    """What OverwriteCells and OverwriteKernelspec read from the gradebook, for one notebook."""
+
+    name: str
+    kernelspec: str | None
+    source_cells: dict[str, SourceCellSnap]
+    graded_cells: dict[str, GradedCellSnap]
+
+
+class _SnapshotGradebook:
+    """The few Gradebook look-ups OverwriteCells makes, answered from a snapshot."""
+
+    def __init__(self, snap: NotebookSnap):
+        self.snap = snap
+
+    def __enter__(self) -> _SnapshotGradebook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def find_source_cell(self, name: str, notebook: str, assignment: str) -> SourceCellSnap:
+        try:
+            return self.snap.source_cells[name]
+        except KeyError:
+            raise MissingEntry() from None
+
+    def find_graded_cell(self, name: str, notebook: str, assignment: str) -> GradedCellSnap:
+        try:
+            return self.snap.graded_cells[name]
+        except KeyError:
+            raise MissingEntry() from None
+
+
+class SnapshotOverwriteCells(OverwriteCells):
+    def preprocess(self, nb, resources):
+        self.notebook_id = resources["nbgrader"]["notebook"]
+        self.assignment_id = resources["nbgrader"]["assignment"]
+        self.gradebook = _SnapshotGradebook(resources["fastgrade"]["snapshot"])
+        return NbGraderPreprocessor.preprocess(self, nb, resources)
+
+
+class SnapshotOverwriteKernelspec(OverwriteKernelspec):
+    def preprocess(self, nb, resources):
+        kernelspec = resources["fastgrade"]["snapshot"].kernelspec
+        if kernelspec and json.loads(kernelspec):
+            nb.metadata["kernelspec"] = json.loads(kernelspec)
+        return nb, resources
+
+
+class RecordAutoGrades(NbGraderPreprocessor):
+    """SaveAutoGrades' decisions (auto score, 'No response.'), recorded instead of written."""
+
+    def preprocess_cell(self, cell, resources, index):
+        record = resources["fastgrade"]
+        if utils.is_grade(cell):
+            record["grades"][cell.metadata["nbgrader"]["grade_id"]] = utils.determine_grade(cell, self.log)[0]
+        if utils.is_solution(cell):
+            unchanged = cell.metadata.nbgrader.get("checksum", None) == utils.compute_checksum(cell)
+            record["comments"][cell.metadata["nbgrader"]["grade_id"]] = (
+                "No response." if unchanged and not utils.is_task(cell) else None)
+        return cell, resources
+
+
+# Autograde.sanitize_preprocessors and autograde_preprocessors under --no-execute (Execute and
+# ClearOutput are disabled by that flag), with the gradebook writers replaced by RecordAutoGrades.
+SANITIZE = [DeduplicateIds, SnapshotOverwriteKernelspec, SnapshotOverwriteCells, CheckCellMetadata]
+GRADE = [IgnorePattern, ClearMetadataPreprocessor, LimitOutput, RecordAutoGrades, CheckCellMetadata]
+
+
+@dataclass
+class StudentResult:
+    student: str
+    timestamp: str | None = None  # as in timestamp.txt
+    processed: bool = False
+    notebooks: dict[str, dict] = field(default_factory=dict)  # name -> {"grades": {}, "comments": {}}
+    error: str = ""
+
+
+def is_manual_only(db_url: str, course_id: str, assignment_id: str) -> bool:
+    """Every graded cell is a manually graded answer in Markdown, and there are no tasks."""
+    with Gradebook(db_url, course_id) as gb:
+        try:
+            assignment = gb.find_assignment(assignment_id)
+        except MissingEntry:
+            raise CourseToolsError(f"assignment '{assignment_id}': not in the gradebook; "
+                                   f"run `course-tools assign {assignment_id}`") from None
+        for notebook in assignment.notebooks:
+            solutions = {cell.name for cell in notebook.solution_cells}
+            if notebook.task_cells:
+                return False
+            for cell in notebook.grade_cells:
+                if cell.name not in solutions or cell.cell_type != "markdown":
+                    return False
+        return bool(assignment.notebooks)
+
+
+def snapshot(db_url: str, course_id: str, assignment_id: str) -> dict[str, NotebookSnap]:
+    with Gradebook(db_url, course_id) as gb:
+        snaps = {}
+        for nb in gb.find_assignment(assignment_id).notebooks:
+            snaps[nb.name] = NotebookSnap(
+                nb.name, nb.kernelspec,
+                {c.name: SourceCellSnap(c.name, c.cell_type, c.locked, c.checksum, c.source) for c in nb.source_cells},
+                {c.name: GradedCellSnap(float(c.max_score)) for c in nb.grade_cells},
+            )
+        return snaps
+
+
+# ---- worker side -------------------------------------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _init_worker(root: str, snaps: dict[str, NotebookSnap], force: bool) -> None:
+    from course_tools.grading.coursedir import load_config
+
+    config = Config(load_config(Path(root)))
+    config.merge(Config({"Exporter": {"default_preprocessors": []}}))
+    coursedir = CourseDirectory(config=config)
+    exporters = []
+    for preprocessors in (SANITIZE, GRADE):
+        exporter = NotebookExporter(config=config)
+        for pp in preprocessors:
+            exporter.register_preprocessor(pp)
+        exporters.append(exporter)
+    _WORKER.update(coursedir=coursedir, exporters=exporters, writer=FilesWriter(config=config),
+                   snaps=snaps, force=force, permissions=int(str(444 if not coursedir.groupshared else 664), 8))
+
+
+def _copy_other_files(src: str, dest: str, ignore: list[str]) -> None:
+    for filename in utils.find_all_files(src, ignore + ["*.ipynb"]):
+        path = os.path.join(dest, os.path.relpath(filename, src))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if os.path.exists(path):
+            utils.remove(path)
+        shutil.copy(filename, path)
+
+
+def _grade_student(assignment_id: str, student: str) -> StudentResult:
+    """Autograde.init_destination/init_assignment/convert_single_notebook for one student."""
+    cd: CourseDirectory = _WORKER["coursedir"]
+    result = StudentResult(student)
+    src = cd.format_path(cd.submitted_directory, student, assignment_id)
+    dest = cd.format_path(cd.autograded_directory, student, assignment_id)
+    timestamp = cd.get_existing_timestamp(src)
+    result.timestamp = timestamp.isoformat(" ") if timestamp else None
+    if os.path.exists(dest):
+        old = cd.get_existing_timestamp(dest)
+        newer = timestamp is not None and old is not None and timestamp > old
+        if not (_WORKER["force"] or newer):
+            return result  # "Skipping existing assignment", as nbgrader does
+        utils.rmtree(dest)
+    result.processed = True
+    try:
+        _copy_other_files(src, dest, list(cd.ignore))
+        source = cd.format_path(cd.source_directory, ".", assignment_id)
+        _copy_other_files(source, dest, list(cd.ignore))
+        sanitize, grade = _WORKER["exporters"]
+        writer: FilesWriter = _WORKER["writer"]
+        writer.build_directory = dest
+        for name, snap in _WORKER["snaps"].items():
+            path = os.path.join(src, f"{name}.ipynb")
+            if not os.path.exists(path):
+                continue
+            record = {"snapshot": snap, "grades": {}, "comments": {}}
+            for exporter, filename in ((sanitize, path), (grade, os.path.join(dest, f"{name}.ipynb"))):
+                resources = {"unique_key": name, "output_files_dir": f"{name}_files", "fastgrade": record,
+                             "nbgrader": {"student": student, "assignment": assignment_id, "notebook": name,
+                                          "db_url": cd.db_url}}
+                output, resources = exporter.from_filename(filename, resources=resources)
+                writer.write(output, resources, notebook_name=name)
+            record = resources["fastgrade"]  # nbconvert hands preprocessors a deep copy of resources
+            result.notebooks[name] = {"grades": record["grades"], "comments": record["comments"]}
+        for dirname, _, filenames in os.walk(dest):
+            for filename in filenames:
+                os.chmod(os.path.join(dirname, filename), _WORKER["permissions"])
+    except Exception as exc:  # nbgrader logs, removes the failed copy and goes on with the others
+        utils.rmtree(dest) if os.path.exists(dest) else None
+        result.error = f"{type(exc).__name__}: {exc}"
+        result.notebooks = {}
+    return result
+
+
+def _grade_chunk(assignment_id: str, students: list[str]) -> list[StudentResult]:
+    return [_grade_student(assignment_id, s) for s in students]
+
+
+# ---- main process --------------------------------------------------------------------------------
+
+
+def _students_to_grade(cd: CourseDirectory, assignment_id: str) -> list[str]:
+    folder = Path(cd.format_path(cd.submitted_directory, ".", ".")).resolve()
+    excluded = set(cd.student_id_exclude.split(",")) if cd.student_id_exclude else set()
+    found = []
+    for path in sorted(folder.glob(f"*/{assignment_id}")):
+        if path.is_dir() and path.parent.name not in excluded and any(path.glob("*.ipynb")):
+            found.append(path.parent.name)
+    return found
+
+
+def write_results(api: NbGraderAPI, assignment_id: str, results: list[StudentResult]) -> None:
+    """One transaction for what Autograde.init_assignment and SaveAutoGrades write, then the late
+    penalties exactly as AssignLatePenalties computes them."""
+    cd = api.coursedir
+    with Gradebook(cd.db_url, cd.course_id) as gb:
+        db = gb.db
+        assignment = gb.find_assignment(assignment_id)
+        notebooks = {nb.name: nb for nb in assignment.notebooks}
+        cells = {nb.name: (list(nb.grade_cells), list(nb.solution_cells)) for nb in assignment.notebooks}
+        students = {s.id for s in db.query(Student.id)}
+        submissions = {s.student_id: s for s in db.query(SubmittedAssignment).filter(
+            SubmittedAssignment.assignment_id == assignment.id)}
+        grades: dict[tuple[str, str, str], Grade] = {}
+        comments: dict[tuple[str, str, str], Comment] = {}
+        for model, store in ((Grade, grades), (Comment, comments)):
+            rows = db.query(model, SubmittedAssignment.student_id, Notebook.name, BaseCell.name).join(
+                SubmittedNotebook, model.notebook_id == SubmittedNotebook.id).join(
+                SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id).join(
+                Notebook, SubmittedNotebook.notebook_id == Notebook.id).join(
+                BaseCell, model.cell_id == BaseCell.id).filter(SubmittedAssignment.assignment_id == assignment.id)
+            for row, student, notebook, cell in rows:
+                store[(student, notebook, cell)] = row
+        with db.no_autoflush:
+            _apply(db, assignment, notebooks, cells, students, submissions, grades, comments, results)
+        db.commit()
+        _assign_late_penalties(gb, api.config, assignment_id, [r for r in results if r.processed and not r.error])
+
+
+def _apply(db, assignment, notebooks, cells, students, submissions, grades, comments, results) -> None:
+    """Create or update the rows of each processed submission (still in the caller's transaction)."""
+    for result in results:
+        if not result.processed:
+            continue
+        if result.student not in students:
+            db.add(Student(id=result.student))
+            students.add(result.student)
+        submission = submissions.get(result.student)
+        if submission is None:  # Gradebook.add_submission, without its commit
+            submission = SubmittedAssignment(assignment=assignment, student_id=result.student,
+                                             timestamp=utils.parse_utc(result.timestamp))
+            for nb in assignment.notebooks:
+                sub_nb = SubmittedNotebook(notebook=nb, assignment=submission)
+                for cell in cells[nb.name][0]:
+                    grades[(result.student, nb.name, cell.name)] = Grade(cell_id=cell.id, notebook=sub_nb)
+                for cell in cells[nb.name][1]:
+                    comments[(result.student, nb.name, cell.name)] = Comment(cell_id=cell.id, notebook=sub_nb)
+            db.add(submission)
+            submissions[result.student] = submission
+        elif result.timestamp:
+            submission.timestamp = utils.parse_utc(result.timestamp)
+        for name in notebooks:
+            recorded = result.notebooks.get(name)
+            if recorded is None:
+                if result.error:
+                    continue
+                for cell in cells[name][0]:  # no submitted file: zero, nothing to grade
+                    grade = grades[(result.student, name, cell.name)]
+                    grade.auto_score, grade.needs_manual_grade = 0, False
+                continue
+            for cell_name, auto_score in recorded["grades"].items():
+                grade = grades[(result.student, name, cell_name)]
+                grade.auto_score = auto_score
+                grade.needs_manual_grade = grade.manual_score is not None or auto_score is None
+            for cell_name, auto_comment in recorded["comments"].items():
+                comments[(result.student, name, cell_name)].auto_comment = auto_comment
+
+
+def _assign_late_penalties(gb: Gradebook, config: Config, assignment_id: str, results: list[StudentResult]) -> None:
+    holder = AssignLatePenalties(config=config)
+    holder.assignment_id = assignment_id
+    holder.init_plugin()
+    for result in results:
+        submission = gb.find_submission(assignment_id, result.student)
+        seconds = submission.total_seconds_late
+        for notebook in submission.notebooks:
+            if notebook.name not in result.notebooks:
+                continue
+            notebook.late_submission_penalty = None
+            if seconds > 0:
+                holder.student_id = result.student
+                penalty = holder.plugin_inst.late_submission_penalty(result.student, notebook.score, seconds)
+                notebook.late_submission_penalty = clip_penalty(penalty, notebook.score)
+    gb.db.commit()
+
+
+def fast_autograde(api: NbGraderAPI, assignment_id: str, force: bool = False,
+                   progress: Callable[[str], None] = lambda _: None, workers: int = 2) -> int:
+    """Autograde every submission of a manual-only assignment; return how many were processed."""
+    cd = api.coursedir
+    students = _students_to_grade(cd, assignment_id)
+    if not students:
+        raise CourseToolsError(f"autograde {assignment_id}: no submissions in "
+                               f"{cd.format_path(cd.submitted_directory, '*', assignment_id)}; run collect first")
+    snaps = snapshot(cd.db_url, cd.course_id, assignment_id)
+    chunks = [students[i:i + CHUNK] for i in range(0, len(students), CHUNK)]
+    results: list[StudentResult] = []
+    if workers > 1 and len(chunks) > 1:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(cd.root, snaps, force)) as pool:
+            for chunk_results in pool.map(_grade_chunk, [assignment_id] * len(chunks), chunks):
+                results += chunk_results
+                progress(f"autograde: {len(results)}/{len(students)}")
+    else:
+        _init_worker(cd.root, snaps, force)
+        for chunk in chunks:
+            results += _grade_chunk(assignment_id, chunk)
+            progress(f"autograde: {len(results)}/{len(students)}")
+    write_results(api, assignment_id, results)
+    failed = [r for r in results if r.error]
+    if failed:
+        raise CourseToolsError(f"autograde {assignment_id}: failed for {', '.join(r.student for r in failed)} "
+                               f"({failed[0].error})")
+    return sum(r.processed for r in results)
