@@ -1,0 +1,55 @@
+"""The notebook entry points: every activity in content builds, and the progress view reflects
+the progress file (a table and a bar chart)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from course_tools.activities.progress import PROGRESS_ENV
+from course_tools.content.loader import Course
+from course_tools.widgets import make_view, show_activity, show_progress
+
+pytestmark = pytest.mark.filterwarnings("ignore:No saved progress yet")
+
+
+@pytest.fixture(autouse=True)
+def progress_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "progress.json"
+    monkeypatch.setenv(PROGRESS_ENV, str(path))
+    return path
+
+
+def test_every_content_activity_builds(course: Course) -> None:
+    for lesson_id, file in course.activities.items():
+        for spec in file.activities:
+            view = make_view(course, lesson_id, spec.id)
+            assert view.spec.id == spec.id
+
+
+def test_unknown_activity_names_the_file(course: Course) -> None:
+    with pytest.raises(KeyError, match="content/activities/support.yaml"):
+        make_view(course, "support", "no-such-activity")
+
+
+def test_progress_view_after_answering(course: Course, progress_file: Path) -> None:
+    view = show_activity(course, "overview", "diagnostic")
+    for radio in view.radios.values():
+        radio.index = 0
+    view.check_button.click()
+    assert progress_file.is_file()
+    progress = show_progress(course)
+    intro, table, chart = progress.body.children
+    assert "You have answered 1 of" in intro.value
+    assert "Overview" in table.value and "<table" in table.value
+    assert chart.children[0].value[:4] == b"\x89PNG"
+    score = round(100 * view.result.score)
+    assert f"{score}%" in chart.children[1].value
+
+
+def test_progress_view_with_a_corrupt_file(course: Course, progress_file: Path) -> None:
+    progress_file.write_text("garbage", encoding="utf-8")
+    with pytest.warns(UserWarning, match="could not be read"):
+        progress = show_progress(course)
+    assert "You have answered 0 of" in progress.body.children[0].value
