@@ -1,0 +1,260 @@
+"""Rubric grades in `rubric.db` inside the course directory (SQLite through SQLAlchemy, as nbgrader).
+
+Three things live here: the current rubric of each question (seeded from content, then edited by
+instructors; every edit bumps the question's version and is logged), one grade row per
+(assignment, student, question) with the applied item ids, adjustment, comment, grader and time,
+and the blind labels, persisted so they never change once shown.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Float, ForeignKeyConstraint, Integer, String, Text, UniqueConstraint, create_engine, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from course_tools.rubric.scoring import Item, QuestionRubric
+
+DB_NAME = "rubric.db"
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class QuestionRow(Base):
+    __tablename__ = "rubric_question"
+    assignment: Mapped[str] = mapped_column(String(128), primary_key=True)
+    question: Mapped[str] = mapped_column(String(128), primary_key=True)
+    max_points: Mapped[float] = mapped_column(Float)
+    extra_credit: Mapped[bool] = mapped_column(default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ItemRow(Base):
+    __tablename__ = "rubric_item"
+    __table_args__ = (ForeignKeyConstraint(["assignment", "question"],
+                                           ["rubric_question.assignment", "rubric_question.question"]),)
+    assignment: Mapped[str] = mapped_column(String(128), primary_key=True)
+    question: Mapped[str] = mapped_column(String(128), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    description: Mapped[str] = mapped_column(Text)
+    points: Mapped[float] = mapped_column(Float)
+    key_point: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class EditRow(Base):
+    """Who changed which rubric item, from what to what: re-scores are explainable afterwards."""
+
+    __tablename__ = "rubric_edit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assignment: Mapped[str] = mapped_column(String(128))
+    question: Mapped[str] = mapped_column(String(128))
+    item_id: Mapped[str] = mapped_column(String(128))
+    change: Mapped[str] = mapped_column(Text)  # JSON {"points": [old, new], ...}
+    editor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column()
+    rescored: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class GradeRow(Base):
+    __tablename__ = "rubric_grade"
+    __table_args__ = (UniqueConstraint("assignment", "student", "question"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assignment: Mapped[str] = mapped_column(String(128), index=True)
+    student: Mapped[str] = mapped_column(String(128))
+    question: Mapped[str] = mapped_column(String(128))
+    applied: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of item ids
+    adjustment: Mapped[float] = mapped_column(Float, default=0.0)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    grader: Mapped[str] = mapped_column(String(128), default="")
+    graded_at: Mapped[datetime] = mapped_column()
+    score: Mapped[float] = mapped_column(Float)
+
+
+class LabelRow(Base):
+    __tablename__ = "blind_label"
+    __table_args__ = (UniqueConstraint("assignment", "label"),)
+    assignment: Mapped[str] = mapped_column(String(128), primary_key=True)
+    student: Mapped[str] = mapped_column(String(128), primary_key=True)
+    label: Mapped[str] = mapped_column(String(64))
+
+
+@dataclass(frozen=True)
+class RubricGrade:
+    """What an answer received, as stored (the score is recomputed from the rubric on every change)."""
+
+    assignment: str
+    student: str
+    question: str
+    applied: tuple[str, ...] = ()
+    adjustment: float = 0.0
+    comment: str = ""
+    grader: str = ""
+    graded_at: datetime = field(default_factory=now)
+    score: float = 0.0
+
+
+def _grade(row: GradeRow) -> RubricGrade:
+    return RubricGrade(row.assignment, row.student, row.question, tuple(json.loads(row.applied)), row.adjustment,
+                       row.comment, row.grader, row.graded_at, row.score)
+
+
+class RubricStore:
+    """The rubric database of one course directory."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.engine = create_engine(f"sqlite:///{self.path}")
+        Base.metadata.create_all(self.engine)
+
+    @classmethod
+    def for_course(cls, root: Path) -> RubricStore:
+        return cls(Path(root) / DB_NAME)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- rubrics ---------------------------------------------------------------------------------
+    def seed(self, rubrics: Iterable[QuestionRubric]) -> None:
+        """Add questions and items from content that the database does not have yet. Existing items
+        keep their (possibly edited) points and text: edits are made here, not lost on the next seed."""
+        with Session(self.engine) as s, s.begin():
+            for rubric in rubrics:
+                key = (rubric.assignment, rubric.question)
+                if s.get(QuestionRow, key) is None:
+                    s.add(QuestionRow(assignment=rubric.assignment, question=rubric.question,
+                                      max_points=rubric.max_points, extra_credit=rubric.extra_credit, version=1))
+                    s.flush()
+                have = set(s.scalars(select(ItemRow.item_id).where(ItemRow.assignment == key[0],
+                                                                    ItemRow.question == key[1])))
+                for position, item in enumerate(rubric.items):
+                    if item.id not in have:
+                        s.add(ItemRow(assignment=key[0], question=key[1], item_id=item.id,
+                                      description=item.description, points=item.points,
+                                      key_point=item.key_point, position=position))
+
+    def rubrics(self, assignment: str) -> dict[str, QuestionRubric]:
+        with Session(self.engine) as s:
+            questions = s.scalars(select(QuestionRow).where(QuestionRow.assignment == assignment)).all()
+            items = s.scalars(select(ItemRow).where(ItemRow.assignment == assignment)
+                              .order_by(ItemRow.position, ItemRow.item_id)).all()
+            found = {}
+            for q in questions:
+                own = tuple(Item(i.item_id, i.description, i.points, i.key_point) for i in items
+                            if i.question == q.question)
+                found[q.question] = QuestionRubric(assignment, q.question, q.max_points, own, q.extra_credit)
+            return found
+
+    def version(self, assignment: str, question: str) -> int:
+        with Session(self.engine) as s:
+            row = s.get(QuestionRow, (assignment, question))
+            return row.version if row else 0
+
+    def update_item(self, assignment: str, question: str, item_id: str, editor: str, *,
+                    points: float | None = None, description: str | None = None) -> dict[str, list]:
+        """Change one item; return the change as {field: [old, new]} (empty if nothing changed)."""
+        with Session(self.engine) as s, s.begin():
+            row = s.get(ItemRow, (assignment, question, item_id))
+            if row is None:
+                raise KeyError(f"{assignment}/{question} has no rubric item '{item_id}'")
+            change: dict[str, list] = {}
+            if points is not None and float(points) != row.points:
+                change["points"] = [row.points, float(points)]
+                row.points = float(points)
+            if description is not None and description.strip() and description.strip() != row.description:
+                change["description"] = [row.description, description.strip()]
+                row.description = description.strip()
+            if change:
+                s.get(QuestionRow, (assignment, question)).version += 1
+                s.add(EditRow(assignment=assignment, question=question, item_id=item_id,
+                              change=json.dumps(change), editor=editor, at=now()))
+            return change
+
+    def add_item(self, assignment: str, question: str, item: Item, editor: str) -> None:
+        with Session(self.engine) as s, s.begin():
+            if s.get(ItemRow, (assignment, question, item.id)) is not None:
+                raise KeyError(f"{assignment}/{question} already has a rubric item '{item.id}'")
+            q = s.get(QuestionRow, (assignment, question))
+            if q is None:
+                raise KeyError(f"{assignment} has no question '{question}' in the rubric database")
+            last = s.scalars(select(ItemRow.position).where(ItemRow.assignment == assignment,
+                                                            ItemRow.question == question)).all()
+            s.add(ItemRow(assignment=assignment, question=question, item_id=item.id, description=item.description,
+                          points=item.points, key_point=item.key_point, position=max(last, default=-1) + 1))
+            q.version += 1
+            s.add(EditRow(assignment=assignment, question=question, item_id=item.id,
+                          change=json.dumps({"added": [None, item.points]}), editor=editor, at=now()))
+
+    def note_rescored(self, assignment: str, question: str, item_id: str, count: int) -> None:
+        with Session(self.engine) as s, s.begin():
+            last = s.scalars(select(EditRow).where(EditRow.assignment == assignment, EditRow.question == question,
+                                                   EditRow.item_id == item_id).order_by(EditRow.id.desc())).first()
+            if last is not None:
+                last.rescored = count
+
+    def edits(self, assignment: str) -> list[dict]:
+        with Session(self.engine) as s:
+            rows = s.scalars(select(EditRow).where(EditRow.assignment == assignment).order_by(EditRow.id)).all()
+            return [{"question": r.question, "item": r.item_id, "change": json.loads(r.change), "editor": r.editor,
+                     "at": r.at, "rescored": r.rescored} for r in rows]
+
+    # --- grades ----------------------------------------------------------------------------------
+    def grades(self, assignment: str, question: str | None = None) -> dict[tuple[str, str], RubricGrade]:
+        """(student, question) -> grade, in one query."""
+        query = select(GradeRow).where(GradeRow.assignment == assignment)
+        if question is not None:
+            query = query.where(GradeRow.question == question)
+        with Session(self.engine) as s:
+            return {(r.student, r.question): _grade(r) for r in s.scalars(query)}
+
+    def put(self, grades: Iterable[RubricGrade]) -> None:
+        """Insert or replace grades, in one transaction."""
+        grades = list(grades)
+        if not grades:
+            return
+        with Session(self.engine) as s, s.begin():
+            assignment = grades[0].assignment
+            students = {g.student for g in grades}
+            existing = {(r.student, r.question): r for r in s.scalars(select(GradeRow).where(
+                GradeRow.assignment == assignment, GradeRow.student.in_(students)))}
+            for g in grades:
+                if g.assignment != assignment:
+                    raise ValueError("put() takes the grades of one assignment at a time")
+                row = existing.get((g.student, g.question))
+                if row is None:
+                    row = GradeRow(assignment=g.assignment, student=g.student, question=g.question)
+                    s.add(row)
+                row.applied = json.dumps(list(g.applied))
+                row.adjustment, row.comment, row.grader = float(g.adjustment), g.comment, g.grader
+                row.graded_at, row.score = g.graded_at, g.score
+
+    def delete(self, assignment: str, student: str, question: str) -> bool:
+        with Session(self.engine) as s, s.begin():
+            row = s.scalars(select(GradeRow).where(GradeRow.assignment == assignment, GradeRow.student == student,
+                                                   GradeRow.question == question)).first()
+            if row is None:
+                return False
+            s.delete(row)
+            return True
+
+    # --- blind labels ----------------------------------------------------------------------------
+    def labels(self, assignment: str) -> dict[str, str]:
+        with Session(self.engine) as s:
+            rows = s.execute(select(LabelRow.student, LabelRow.label).where(LabelRow.assignment == assignment))
+            return dict(rows.tuples().all())
+
+    def add_labels(self, assignment: str, labels: dict[str, str]) -> None:
+        if not labels:
+            return
+        with Session(self.engine) as s, s.begin():
+            s.add_all(LabelRow(assignment=assignment, student=k, label=v) for k, v in labels.items())

@@ -1,0 +1,374 @@
+"""The grading dashboard: one question across all submissions, graded with rubric items.
+
+A thin ipywidgets view over course_tools.rubric.grader.Grading. Blind by default (anonymous,
+stable labels; names only on request). The answer is shown as escaped text with the key points'
+terms marked, never as live HTML. Every control has a visible label; status is said in words.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import ipywidgets as widgets
+from IPython.display import HTML, display
+
+from course_tools import CourseToolsError
+from course_tools.rubric.course import NO_COURSE, course_dir, has_course
+from course_tools.rubric.grader import Grading
+from course_tools.rubric.highlight import highlight
+from course_tools.rubric.queue import Entry
+from course_tools.rubric.scoring import compute
+
+LABEL_STYLE = {"description_width": "initial"}
+STYLE = """<style>
+.ma-dashboard .ma-rubric-item .widget-label-basic, .ma-dashboard .ma-rubric-item label {
+  white-space: normal; overflow: visible; height: auto; line-height: 1.3; }
+.ma-dashboard .ma-rubric-item { height: auto; min-height: 28px; width: auto; }
+.ma-dashboard .ma-answer-text { white-space: pre-wrap; border: 1px solid #bbb; padding: 8px; max-height: 22em;
+  overflow-y: auto; background: #fff; color: #111; font-size: 14px; line-height: 1.45; }
+.ma-dashboard mark.ma-kp { background: #fff176; color: #111; text-decoration: underline dotted; }
+</style>"""
+
+
+def _points(value: float) -> str:
+    return f"{value:+g}"
+
+
+class Dashboard:
+    """Widgets plus the state of the submission on screen. Tests drive it by setting `.value` and
+    calling `.click()` on its controls, as a grader would."""
+
+    def __init__(self, grading: Grading, assignment: str | None = None, question: str | None = None):
+        self.grading = grading
+        self.entries: list[Entry] = []
+        self.current: Entry | None = None
+        self.dirty = False
+        self._loading = False
+        assignments = grading.assignments()
+        if not assignments:
+            raise CourseToolsError("no assignment in content has a rubric")
+        self.assignment = widgets.Dropdown(options=assignments, value=assignment or assignments[0],
+                                           description="Assignment", style=LABEL_STYLE)
+        self.question = widgets.Dropdown(description="Question", style=LABEL_STYLE)
+        self.show_names = widgets.Checkbox(value=False, description="Show student names (blind grading is off)",
+                                           indent=False, layout=widgets.Layout(width="auto"))
+        self.show_names.add_class("ma-show-names")
+        self.progress_bar = widgets.IntProgress(description="Graded", style=LABEL_STYLE)
+        self.progress_text = widgets.HTML()
+        self.progress_text.add_class("ma-progress")
+        self.prompt = widgets.HTML()
+        self.prompt.add_class("ma-prompt")
+        self.queue = widgets.Select(description="Submissions", rows=10, style=LABEL_STYLE,
+                                    layout=widgets.Layout(width="100%"))
+        self.queue.add_class("ma-queue")
+        self.heading = widgets.HTML()
+        self.heading.add_class("ma-heading")
+        self.answer = widgets.HTML()
+        self.answer.add_class("ma-answer")
+        self.found = widgets.HTML()
+        self.found.add_class("ma-found")
+        self.items = widgets.VBox([])
+        self.items.add_class("ma-rubric")
+        self.toggles: dict[str, widgets.Checkbox] = {}
+        self.adjustment = widgets.FloatText(value=0.0, step=0.5, description="Adjustment (points, + or -)",
+                                            style=LABEL_STYLE)
+        self.adjustment.add_class("ma-adjust")
+        self.comment = widgets.Textarea(description="Comment to the student", style=LABEL_STYLE,
+                                        placeholder="Shown in the student's feedback under the rubric items",
+                                        layout=widgets.Layout(width="100%", height="5em"))
+        self.comment.add_class("ma-comment")
+        self.score = widgets.HTML()
+        self.score.add_class("ma-score")
+        self.save_button = widgets.Button(description="Save", tooltip="Save this grade")
+        self.save_button.add_class("ma-save")
+        self.next_button = widgets.Button(description="Save and next ungraded", button_style="primary",
+                                          tooltip="Save this grade, then open the next answer still to grade")
+        self.next_button.add_class("ma-save-next")
+        self.prev_nav = widgets.Button(description="Previous", tooltip="Previous submission (unsaved changes are lost)")
+        self.next_nav = widgets.Button(description="Next", tooltip="Next submission (unsaved changes are lost)")
+        self.status = widgets.HTML()
+        self.status.add_class("ma-status")
+        self.editor = self._build_editor()
+
+        self.assignment.observe(lambda _c: self._load_questions(), "value")
+        self.question.observe(lambda _c: self.load(), "value")
+        self.show_names.observe(lambda _c: self._refresh_queue_labels(), "value")
+        self.queue.observe(self._on_pick, "value")
+        self.adjustment.observe(self._on_change, "value")
+        self.comment.observe(self._on_change, "value")
+        self.save_button.on_click(lambda _b: self.save())
+        self.next_button.on_click(lambda _b: self.save_and_next())
+        self.prev_nav.on_click(lambda _b: self.step(-1))
+        self.next_nav.on_click(lambda _b: self.step(1))
+
+        grading_box = widgets.VBox([
+            self.heading, self.answer, self.found,
+            widgets.HTML("<b>Rubric items</b> (tick each one the answer earns or deserves)"), self.items,
+            self.adjustment, self.comment, self.score,
+            widgets.HBox([self.next_button, self.save_button, self.prev_nav, self.next_nav]), self.status,
+        ], layout=widgets.Layout(width="66%"))
+        self.root = widgets.VBox([
+            widgets.HTML(STYLE + "<h2>Grading dashboard</h2><p>Grade one question for every submission. Names "
+                         "are hidden until you ask for them; answers are shown as plain text with the key "
+                         "points' terms <mark class='ma-kp'>marked</mark>.</p>"),
+            widgets.HBox([self.assignment, self.question, self.show_names]),
+            widgets.HBox([self.progress_bar, self.progress_text]), self.prompt,
+            widgets.HBox([widgets.VBox([self.queue], layout=widgets.Layout(width="34%")), grading_box]),
+            self.editor,
+        ])
+        self.root.add_class("ma-dashboard")
+        self._load_questions(question)
+
+    # --- loading ---------------------------------------------------------------------------------
+    def _load_questions(self, question: str | None = None) -> None:
+        spec = self.grading.assignment(self.assignment.value)
+        options = [(f"{q.id}: {q.prompt}"[:90], q.id) for q in spec.questions]
+        self._loading = True
+        self.question.options = options
+        self.question.value = question or options[0][1]
+        self._loading = False
+        self.load()
+
+    def load(self, keep: str | None = None) -> None:
+        """(Re)load the queue of the selected question; show `keep`, else the first ungraded answer."""
+        if self._loading or self.question.value is None:
+            return
+        a, q = self.assignment.value, self.question.value
+        self.rubric = self.grading.rubric(a, q)
+        spec = next(x for x in self.grading.assignment(a).questions if x.id == q)
+        self.key_points = self.grading.key_points(a, q)
+        self.prompt.value = (f"<p><b>{html.escape(q)}</b> ({spec.points:g} points): {html.escape(spec.prompt)}</p>")
+        self._build_items()
+        self.entries = self.grading.queue(a, q)
+        self._refresh_queue_labels()
+        self._update_progress()
+        if not self.entries:
+            self.current = None
+            self.heading.value = ""
+            self.answer.value = (f"<p role='status'>No submissions of {html.escape(a)} in the gradebook yet: run "
+                                 f"<code>course-tools collect {html.escape(a)}</code> and <code>course-tools "
+                                 f"autograde {html.escape(a)}</code>.</p>")
+            return
+        target = keep if keep in {e.student for e in self.entries} else self._next_ungraded(-1)
+        self.show(target or self.entries[0].student)
+
+    def _build_items(self) -> None:
+        self.toggles = {}
+        for item in self.rubric.items:
+            box = widgets.Checkbox(value=False, description=f"({_points(item.points)}) {item.description}",
+                                   indent=False, layout=widgets.Layout(width="auto"),
+                                   tooltip=f"{item.id}: {_points(item.points)} points")
+            box.add_class("ma-rubric-item")
+            box.add_class(f"ma-item-{item.id}")
+            box.observe(self._on_change, "value")
+            self.toggles[item.id] = box
+        self.items.children = tuple(self.toggles.values())
+        self.edit_item.options = [(f"{i.id} ({_points(i.points)})", i.id) for i in self.rubric.items]
+
+    def _label(self, entry: Entry) -> str:
+        who = f"{entry.label} · {entry.name}" if self.show_names.value else entry.label
+        if entry.rubric is not None:
+            state = f"graded {entry.score:g}/{entry.max_score:g}"
+        elif entry.no_response:
+            state = "no response (0)"
+        elif entry.graded:
+            state = f"graded in formgrader {entry.score:g}/{entry.max_score:g}"
+        else:
+            state = "to grade"
+        return f"{'✓' if entry.graded else '•'} {who}: {state}{' · late' if entry.late else ''}"
+
+    def _refresh_queue_labels(self) -> None:
+        current = self.current.student if self.current else None
+        self._loading = True
+        self.queue.options = [(self._label(e), e.student) for e in self.entries]
+        self.queue.value = current if current in {e.student for e in self.entries} else None
+        self._loading = False
+        if self.current is not None:
+            self._show_heading(self.current)
+
+    def _update_progress(self) -> None:
+        graded = sum(e.graded for e in self.entries)
+        self.progress_bar.max = max(len(self.entries), 1)
+        self.progress_bar.value = graded
+        self.progress_text.value = (f"<span role='status'>{graded} of {len(self.entries)} answers to "
+                                    f"{html.escape(str(self.question.value))} graded</span>")
+
+    # --- one submission ------------------------------------------------------------------------
+    def entry(self, student: str) -> Entry:
+        return next(e for e in self.entries if e.student == student)
+
+    def _show_heading(self, entry: Entry) -> None:
+        who = f"{entry.label} ({entry.name}, {entry.student})" if self.show_names.value else entry.label
+        late = f" · submitted {entry.seconds_late / 3600:.1f} h late" if entry.late else ""
+        self.heading.value = f"<h3>{html.escape(who + late)}</h3>"
+
+    def show(self, student: str) -> None:
+        """Put one submission on screen with its saved grade (if any)."""
+        entry = self.entry(student)
+        self.current = entry
+        self._loading = True
+        self.queue.value = student
+        text = self.grading.answer(self.assignment.value, entry, self.question.value)
+        terms = {kp: t for kp, (_text, t) in self.key_points.items()}
+        if text is None:
+            self.answer.value = "<p role='status'>No answer cell found in this submission.</p>"
+            self.found.value = ""
+        else:
+            body, found = highlight(text, terms)
+            self.answer.value = f"<div class='ma-answer-text' aria-label='Student answer'>{body}</div>"
+            used = [f"<li><b>{html.escape(kp)}</b>: {html.escape(', '.join(found[kp]))}</li>"
+                    for kp in self.key_points if kp in found]
+            missed = [html.escape(kp) for kp in self.key_points if kp not in found]
+            self.found.value = ("<details open><summary>Key points the answer uses (terms found)</summary><ul>"
+                                + ("".join(used) or "<li>none of the key points' terms</li>") + "</ul>"
+                                + (f"<p>Not found: {', '.join(missed)}</p>" if missed else "") + "</details>")
+        grade = entry.rubric
+        for item_id, box in self.toggles.items():
+            box.value = bool(grade and item_id in grade.applied)
+        self.adjustment.value = grade.adjustment if grade else 0.0
+        self.comment.value = grade.comment if grade else ""
+        self._loading = False
+        self.dirty = False
+        self._show_heading(entry)
+        self._update_score()
+        if grade is None and entry.graded and not entry.no_response:
+            self._say(f"Graded in formgrader ({entry.score:g} points). "
+                      "Saving here replaces that grade with the rubric's.")
+
+    def applied(self) -> list[str]:
+        return [item_id for item_id, box in self.toggles.items() if box.value]
+
+    def _update_score(self) -> None:
+        score = compute(self.rubric, self.applied(), self.adjustment.value or 0.0)
+        note = "" if score.raw == score.total else f" (raw {score.raw:g}, kept within the bounds)"
+        saved = "" if not self.dirty else " · not saved yet"
+        self.score.value = (f"<p role='status'><b>Score: {score.total:g} / {self.rubric.max_points:g}</b>"
+                            f"{note}{saved}</p>")
+
+    def _on_change(self, _change: object) -> None:
+        if self._loading:
+            return
+        self.dirty = True
+        self._update_score()
+
+    def _on_pick(self, change: dict) -> None:
+        if self._loading or change["new"] is None or (self.current and change["new"] == self.current.student):
+            return
+        self._leave_note()
+        self.show(change["new"])
+
+    def _leave_note(self) -> None:
+        if self.dirty and self.current is not None:
+            self._say(f"Changes to {self.current.label} were not saved.")
+        else:
+            self.status.value = ""
+
+    # --- actions -------------------------------------------------------------------------------
+    def save(self) -> bool:
+        if self.current is None:
+            return False
+        entry = self.current
+        try:
+            score = self.grading.save(self.assignment.value, self.question.value, entry.student, self.applied(),
+                                      float(self.adjustment.value or 0.0), self.comment.value)
+        except (CourseToolsError, KeyError, OSError) as exc:
+            self.status.value = f"<span role='alert'>Not saved: {html.escape(str(exc))}</span>"
+            return False
+        self.dirty = False
+        self.entries = self.grading.queue(self.assignment.value, self.question.value)
+        self.current = self.entry(entry.student)
+        self._refresh_queue_labels()
+        self._update_progress()
+        self._update_score()
+        self.saved_note = (f"Saved {entry.label}: {score.total:g} / {self.rubric.max_points:g} points, "
+                           "written to nbgrader's gradebook.")
+        self._say(self.saved_note)
+        return True
+
+    def _say(self, text: str) -> None:
+        self.status.value = f"<span role='status'>{html.escape(text)}</span>"
+
+    def _next_ungraded(self, start: int) -> str | None:
+        n = len(self.entries)
+        for step in range(1, n + 1):
+            entry = self.entries[(start + step) % n]
+            if not entry.graded:
+                return entry.student
+        return None
+
+    def save_and_next(self) -> bool:
+        if not self.save():
+            return False
+        index = next(i for i, e in enumerate(self.entries) if e.student == self.current.student)
+        target = self._next_ungraded(index)
+        if target is None:
+            self._say(f"{self.saved_note} All {len(self.entries)} answers to this question are graded.")
+            return True
+        self.show(target)
+        self._say(self.saved_note)
+        return True
+
+    def step(self, delta: int) -> None:
+        if not self.entries or self.current is None:
+            return
+        index = next(i for i, e in enumerate(self.entries) if e.student == self.current.student)
+        self._leave_note()
+        self.show(self.entries[(index + delta) % len(self.entries)].student)
+
+    # --- rubric editing ------------------------------------------------------------------------
+    def _build_editor(self) -> widgets.Widget:
+        self.edit_item = widgets.Dropdown(description="Rubric item", style=LABEL_STYLE)
+        self.edit_points = widgets.FloatText(description="New points", style=LABEL_STYLE, step=0.5)
+        self.edit_text = widgets.Textarea(description="New description", style=LABEL_STYLE,
+                                          layout=widgets.Layout(width="100%"))
+        self.edit_button = widgets.Button(description="Apply and re-score", button_style="warning",
+                                          tooltip="Change the item and re-score every answer that received it")
+        self.edit_button.add_class("ma-edit-apply")
+        self.edit_status = widgets.HTML()
+        self.edit_status.add_class("ma-edit-status")
+        self.edit_item.observe(self._on_edit_pick, "value")
+        self.edit_button.on_click(lambda _b: self.apply_edit())
+        box = widgets.VBox([widgets.HTML("<p>Changing an item's points or text re-scores every submission "
+                                         "that received it, here and in nbgrader's gradebook.</p>"),
+                            self.edit_item, self.edit_points, self.edit_text, self.edit_button, self.edit_status])
+        editor = widgets.Accordion(children=[box], titles=("Edit the rubric",))
+        editor.selected_index = None
+        editor.add_class("ma-editor")
+        return editor
+
+    def _on_edit_pick(self, change: dict) -> None:
+        if change["new"] is None:
+            return
+        item = self.rubric.item(change["new"])
+        self.edit_points.value = item.points
+        self.edit_text.value = item.description
+
+    def apply_edit(self) -> int:
+        item_id = self.edit_item.value
+        if item_id is None:
+            return 0
+        try:
+            count = self.grading.edit_item(self.assignment.value, self.question.value, item_id,
+                                           points=float(self.edit_points.value), description=self.edit_text.value)
+        except CourseToolsError as exc:
+            self.edit_status.value = f"<span role='alert'>Not changed: {html.escape(str(exc))}</span>"
+            return 0
+        keep = self.current.student if self.current else None
+        self.load(keep=keep)
+        self.edit_item.value = item_id
+        self.edit_status.value = (f"<span role='status'>Rubric item {html.escape(item_id)} changed; "
+                                  f"{count} submission(s) re-scored.</span>")
+        return count
+
+
+def dashboard(course: Path | str | None = None) -> Dashboard | None:
+    """Show the grading dashboard for the course directory (see `course_dir`), or say what is missing."""
+    root = course_dir(course)
+    if not has_course(root):
+        display(HTML(f"<p role='status'><b>Grading dashboard:</b> {html.escape(NO_COURSE)} "
+                     f"(looked in <code>{html.escape(str(root))}</code>).</p>"))
+        return None
+    view = Dashboard(Grading(root))
+    display(view.root)
+    return view
