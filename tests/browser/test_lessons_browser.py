@@ -1,0 +1,83 @@
+"""Every lesson renders and responds in JupyterLab in Debian's Chromium, and answers survive a
+kernel restart. Screenshots go to artifacts/browser/ (git-ignored)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from course_tools.build.notebooks import lesson_filename
+from course_tools.content.loader import Course
+
+pytestmark = pytest.mark.browser
+
+ACTIVITY = ".jp-NotebookPanel:not(.lm-mod-hidden) .ma-activity"
+
+
+def _lessons(course: Course) -> list[str]:
+    return list(course.module.lessons)
+
+
+def _widgets_settled(page) -> None:
+    """Wait until no widget is still loading, then assert none failed to display."""
+    page.wait_for_function(
+        "() => !document.body.innerText.includes('Loading widget...')", timeout=60_000)
+    text = page.inner_text("body")
+    assert "Error displaying widget" not in text
+    assert "Traceback" not in text
+
+
+def _answer_first_activity(page) -> tuple[str, str]:
+    """Answer the first activity by clicking its first control; return (activity id, feedback)."""
+    activity = page.locator(ACTIVITY).first
+    activity.scroll_into_view_if_needed()
+    classes = activity.get_attribute("class") or ""
+    activity_id = next(c.removeprefix("ma-activity-") for c in classes.split() if c.startswith("ma-activity-"))
+    if activity.locator("input[type=radio]").count():
+        activity.locator("input[type=radio]").first.check()
+    elif activity.locator("input[type=checkbox]").count():
+        activity.locator("input[type=checkbox]").first.check()
+    elif activity.locator("select").count():
+        activity.locator("select").first.select_option(index=1)
+    activity.locator("button.ma-check").click()
+    activity.locator(".ma-status").get_by_text("Saved.", exact=True).wait_for()
+    feedback = activity.locator(".ma-feedback")
+    feedback.locator("li").first.wait_for()
+    return activity_id, feedback.inner_text()
+
+
+@pytest.mark.parametrize("lesson_id", ["overview", "global_follow_up", "national_follow_up", "policy_coherence",
+                                       "policy_dialogue", "policy_forum", "support"])
+def test_lesson_renders_and_responds(lab, page, course: Course, lesson_id: str) -> None:
+    assert lesson_id in _lessons(course)
+    lab.open(page, lesson_filename(course, lesson_id))
+    lab.run_all(page)
+    _widgets_settled(page)
+    expected = len(course.activities[lesson_id].activities)
+    assert page.locator(ACTIVITY).count() == expected
+    if lesson_id == "overview":
+        assert page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .ma-progress img").count() == 1
+    activity_id, feedback = _answer_first_activity(page)
+    assert any(word in feedback for word in ("✔ Right", "✘ Not quite", "• Note")), feedback
+    saved = json.loads(lab.progress.read_text(encoding="utf-8"))["activities"]
+    assert f"{lesson_id}/{activity_id}" in saved
+    page.locator(ACTIVITY).first.locator(".ma-feedback").scroll_into_view_if_needed()
+    lab.screenshot(page, lesson_id)
+    lab.screenshot_element(page.locator(ACTIVITY).first, f"{lesson_id}-activity")
+    assert not [e for e in page.console_errors if "widget" in e.lower()], page.console_errors
+
+
+def test_answer_survives_kernel_restart(lab, page, course: Course) -> None:
+    """Answer, restart the kernel, run all again: the saved answer and its feedback come back."""
+    lab.open(page, lesson_filename(course, "global_follow_up"))
+    lab.run_all(page)
+    _widgets_settled(page)
+    activity_id, _ = _answer_first_activity(page)
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
+    lab.wait_idle(page)
+    lab.run_all(page)
+    _widgets_settled(page)
+    activity = page.locator(f".jp-NotebookPanel:not(.lm-mod-hidden) .ma-activity-{activity_id}")
+    activity.locator(".ma-status").get_by_text("Your saved answer").wait_for()
+    assert "Score" in activity.locator(".ma-feedback").inner_text()
