@@ -96,9 +96,9 @@ class Grading:
              adjustment: float = 0.0, comment: str = "") -> Score:
         """Grade one answer; return its score (as written to nbgrader)."""
         rubric = self.rubric(assignment, question)
-        grade = RubricGrade(assignment, student, question, tuple(i for i in rubric.ids if i in set(applied)),
+        score = scoring.compute(rubric, applied, adjustment)  # an unknown item raises before anything is written
+        grade = RubricGrade(assignment, student, question, tuple(i.id for i in scoring.ordered(rubric, applied)),
                             float(adjustment), comment, self.grader, now())
-        score = scoring.compute(rubric, grade.applied, grade.adjustment)  # raises on an unknown item first
         self._write(rubric, [grade])
         return score
 

@@ -251,7 +251,7 @@ class RubricStore:
     def labels(self, assignment: str) -> dict[str, str]:
         with Session(self.engine) as s:
             rows = s.execute(select(LabelRow.student, LabelRow.label).where(LabelRow.assignment == assignment))
-            return dict(rows.tuples().all())
+            return {student: label for student, label in rows}
 
     def add_labels(self, assignment: str, labels: dict[str, str]) -> None:
         if not labels:

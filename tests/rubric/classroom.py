@@ -50,9 +50,10 @@ def submit(root: Path, course: Course, student: str, answers: dict[str, str], wh
 
 
 def build_class(root: Path, course: Course, students: int, seed: int = 6, due: datetime | None = None,
-                late_every: int = 0, special: dict[int, dict[str, str]] | None = None) -> list[str]:
+                late_every: int = 0, special: dict[int, dict[str, str | None]] | None = None) -> list[str]:
     """A course directory with `students` autograded submissions of Review #6; returns the ids.
-    `special` replaces answers of chosen students (1-based); every `late_every`-th is a day late."""
+    `special` replaces answers of chosen students (1-based; None leaves the cell as released);
+    every `late_every`-th student submits 20 hours late."""
     rng = random.Random(seed)
     init_course(course, root)
     assign(course, root, ASSIGNMENT)
@@ -67,7 +68,11 @@ def build_class(root: Path, course: Course, students: int, seed: int = 6, due: d
     questions = [q.id for q in course.assignments[ASSIGNMENT].questions]
     for n, sid in enumerate(ids, start=1):
         answers = {q: sample_answer(course, q, rng) for q in questions}
-        answers.update((special or {}).get(n, {}))
+        for question, text in (special or {}).get(n, {}).items():
+            if text is None:  # left as released: nbgrader records "No response."
+                answers.pop(question)
+            else:
+                answers[question] = text
         late = late_every and n % late_every == 0
         submit(root, course, sid, answers, due + (timedelta(hours=20) if late else -timedelta(hours=n % 48 + 1)))
     autograde(root, ASSIGNMENT)

@@ -1,0 +1,48 @@
+"""`course-tools check` validates the rubric: one line naming the file and the question."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from course_tools.cli import main
+from tests.test_content import edit_yaml
+
+FILE = "content/assignments/review6.yaml"
+
+
+def _q1_rubric(change: Callable[[list], None]) -> Callable[[dict], None]:
+    return lambda d: change(d["questions"][0]["instructor"]["rubric"])
+
+
+BREAKAGES = [
+    ("kp- item without its key point", _q1_rubric(lambda r: r[0].update(id="kp-phase-1")),
+     f"{FILE}: questions[0].instructor: Value error, rubric item 'kp-phase-1' names key point 'phase-1'"),
+    ("full marks unreachable", _q1_rubric(lambda r: r.pop(0)),
+     f"{FILE}: questions[0]: Value error, rubric: positive items add up to 3, less than the question's 4 points"),
+    ("item worth more than the question", _q1_rubric(lambda r: r[4].update(points=-5)),
+     f"{FILE}: questions[0]: Value error, rubric item 'distorts': -5 points is more than the whole question"),
+    ("zero points", _q1_rubric(lambda r: r[4].update(points=0)),
+     f"{FILE}: questions[0].instructor.rubric[4]: Value error, rubric item 'distorts': points must not be 0"),
+    ("duplicate item", _q1_rubric(lambda r: r[1].update(id="kp-phase-one")),
+     f"{FILE}: questions[0].instructor.rubric: duplicate id 'kp-phase-one'"),
+]
+
+
+@pytest.mark.parametrize(("change", "expected"), [b[1:] for b in BREAKAGES], ids=[b[0] for b in BREAKAGES])
+def test_rubric_breakage_is_one_line(content_copy: Path, capsys: pytest.CaptureFixture[str],
+                                     change: Callable[[dict], None], expected: str) -> None:
+    edit_yaml(content_copy / "assignments" / "review6.yaml", change)
+    assert main(["check", "--content", str(content_copy)]) == 1
+    lines = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("course-tools:")]
+    assert [line for line in lines if line.startswith(expected)] and len(lines) == 1, lines
+
+
+def test_items_may_exceed_the_points_and_extra_credit_is_known(content_copy: Path) -> None:
+    def generous(d: dict) -> None:
+        d["questions"][0]["extra_credit"] = True
+        d["questions"][0]["instructor"]["rubric"][0]["points"] = 2
+    edit_yaml(content_copy / "assignments" / "review6.yaml", generous)
+    assert main(["check", "--content", str(content_copy)]) == 0
