@@ -27,8 +27,14 @@ def label(text: str, strong: bool = False) -> widgets.HTML:
 
 def dropdown(options: list[tuple[str, Any]], description: str, placeholder: str = "— choose —") -> widgets.Dropdown:
     """A keyboard-usable choice that starts empty, with a visible description."""
-    return widgets.Dropdown(options=[(placeholder, None), *options], value=None, description=description,
+    return widgets.Dropdown(options=[(placeholder, None), *options], index=0, description=description,
                             style=LABEL_STYLE, layout=widgets.Layout(width="max-content", max_width="100%"))
+
+
+def select(control: widgets.Dropdown, value: Any) -> None:
+    """Set a dropdown made by `dropdown()`; an unknown or empty value shows the placeholder."""
+    values = [v for _label, v in control.options]
+    control.index = values.index(value) if value is not None and value in values else 0
 
 
 class ActivityView:

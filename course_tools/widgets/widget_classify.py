@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from course_tools.activities.specs import ClassifySpec
-from course_tools.widgets.base import ActivityView, dropdown, label
+from course_tools.widgets.base import ActivityView, dropdown, label, select
 
 
 class ClassifyView(ActivityView):
@@ -26,4 +26,4 @@ class ClassifyView(ActivityView):
     def set_answer(self, answer: dict[str, str | None]) -> None:
         for cid, d in self.dropdowns.items():
             value = (answer or {}).get(cid)
-            d.value = value if value in {g.id for g in self.spec.groups} else None
+            select(d, value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from course_tools.activities.specs import MatchSpec
-from course_tools.widgets.base import ActivityView, dropdown, label
+from course_tools.widgets.base import ActivityView, dropdown, label, select
 
 
 class MatchView(ActivityView):
@@ -24,7 +24,6 @@ class MatchView(ActivityView):
         return {pid: d.value for pid, d in self.dropdowns.items()}
 
     def set_answer(self, answer: dict[str, str | None]) -> None:
-        known = set(self.spec.choices())
         for pid, d in self.dropdowns.items():
             value = (answer or {}).get(pid)
-            d.value = value if value in known else None
+            select(d, value)

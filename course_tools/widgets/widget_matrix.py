@@ -8,7 +8,7 @@ from course_tools.activities import matrix
 from course_tools.activities.result import Result
 from course_tools.activities.specs import MatrixSpec
 from course_tools.widgets import charts
-from course_tools.widgets.base import ActivityView, dropdown, label, png, table
+from course_tools.widgets.base import ActivityView, dropdown, label, png, select, table
 
 
 class MatrixView(ActivityView):
@@ -30,10 +30,9 @@ class MatrixView(ActivityView):
         return {k: d.value for k, d in self.cells.items()}
 
     def set_answer(self, answer: dict[str, int | None]) -> None:
-        allowed = {lv.value for lv in self.spec.levels}
         for k, d in self.cells.items():
             value = (answer or {}).get(k)
-            d.value = value if value in allowed else None
+            select(d, value)
 
     def extras(self, result: Result) -> list[widgets.Widget]:
         frame = matrix.frame(self.spec, self.answer())

@@ -9,7 +9,7 @@ from course_tools.activities import planner
 from course_tools.activities.result import Result
 from course_tools.activities.specs import PlannerSpec
 from course_tools.widgets import charts
-from course_tools.widgets.base import WIDE, ActivityView, dropdown, label, png, table
+from course_tools.widgets.base import WIDE, ActivityView, dropdown, label, png, select, table
 
 
 class PlannerView(ActivityView):
@@ -42,7 +42,7 @@ class PlannerView(ActivityView):
                 box.value = oid in (answer.get(pid) or [])
         for pid, d in self.single.items():
             picked = [o for o in (answer.get(pid) or []) if o in {x[1] for x in d.options}]
-            d.value = picked[0] if picked else None
+            select(d, picked[0] if picked else None)
 
     def extras(self, result: Result) -> list[widgets.Widget]:
         answer = self.answer()

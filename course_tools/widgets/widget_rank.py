@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from course_tools.activities.specs import RankSpec
-from course_tools.widgets.base import ActivityView, dropdown, label
+from course_tools.widgets.base import ActivityView, dropdown, label, select
 
 
 class RankView(ActivityView):
@@ -23,8 +23,7 @@ class RankView(ActivityView):
         return [d.value for d in self.positions]
 
     def set_answer(self, answer: list[str | None]) -> None:
-        known = {i.id for i in self.spec.items}
         answer = list(answer or [])
         for n, d in enumerate(self.positions):
             value = answer[n] if n < len(answer) else None
-            d.value = value if value in known else None
+            select(d, value)

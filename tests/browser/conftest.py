@@ -164,7 +164,7 @@ def browser_context(lab: Lab) -> Iterator[object]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context = browser.new_context(viewport={"width": 1280, "height": 1000})
         context.set_default_timeout(60_000)
         try:
             yield context

@@ -13,6 +13,7 @@ from course_tools.content.loader import Course
 pytestmark = pytest.mark.browser
 
 ACTIVITY = ".jp-NotebookPanel:not(.lm-mod-hidden) .ma-activity"
+CHARTED = {"planner", "sliders", "matrix"}
 
 
 def _lessons(course: Course) -> list[str]:
@@ -44,6 +45,7 @@ def _answer_first_activity(page) -> tuple[str, str]:
     activity.locator(".ma-status").get_by_text("Saved.", exact=True).wait_for()
     feedback = activity.locator(".ma-feedback")
     feedback.locator("li").first.wait_for()
+    _widgets_settled(page)
     return activity_id, feedback.inner_text()
 
 
@@ -60,11 +62,14 @@ def test_lesson_renders_and_responds(lab, page, course: Course, lesson_id: str) 
         assert page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .ma-progress img").count() == 1
     activity_id, feedback = _answer_first_activity(page)
     assert any(word in feedback for word in ("✔ Right", "✘ Not quite", "• Note")), feedback
+    first = course.activities[lesson_id].activities[0]
+    if first.type in CHARTED:  # its table and chart appear after checking
+        page.locator(ACTIVITY).first.locator(".ma-extra img.ma-chart").wait_for()
+        assert page.locator(ACTIVITY).first.locator(".ma-extra table").count() == 1
     saved = json.loads(lab.progress.read_text(encoding="utf-8"))["activities"]
     assert f"{lesson_id}/{activity_id}" in saved
     page.locator(ACTIVITY).first.locator(".ma-feedback").scroll_into_view_if_needed()
     lab.screenshot(page, lesson_id)
-    lab.screenshot_element(page.locator(ACTIVITY).first, f"{lesson_id}-activity")
     assert not [e for e in page.console_errors if "widget" in e.lower()], page.console_errors
 
 
@@ -81,3 +86,28 @@ def test_answer_survives_kernel_restart(lab, page, course: Course) -> None:
     activity = page.locator(f".jp-NotebookPanel:not(.lm-mod-hidden) .ma-activity-{activity_id}")
     activity.locator(".ma-status").get_by_text("Your saved answer").wait_for()
     assert "Score" in activity.locator(".ma-feedback").inner_text()
+
+
+def test_match_feedback_in_words_and_check_by_keyboard(lab, page, course: Course) -> None:
+    """Answer the conveners match (one right, one wrong), press Check with the keyboard. Its screenshot
+    (artifacts/browser/activity.png) is the one the README shows."""
+    lab.open(page, lesson_filename(course, "policy_dialogue"))
+    lab.run_all(page)
+    _widgets_settled(page)
+    activity = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .ma-activity-conveners")
+    spec = next(a for a in course.activities["policy_dialogue"].activities if a.id == "conveners")
+    selects = activity.locator("select")
+    selects.nth(0).focus()
+    selects.nth(0).select_option(label=spec.pairs[0].right)
+    selects.nth(1).select_option(label=spec.distractors[0])
+    activity.locator("button.ma-check").focus()
+    page.keyboard.press("Enter")
+    activity.locator(".ma-status").get_by_text("Saved.", exact=True).wait_for()
+    feedback = activity.locator(".ma-feedback")
+    feedback.locator("li").first.wait_for()
+    text = feedback.inner_text()
+    assert f"✔ Right: {spec.pairs[0].left}: {spec.pairs[0].right}" in text
+    assert f'✘ Not quite: {spec.pairs[1].left}: you chose "{spec.distractors[0]}"' in text
+    assert spec.pairs[1].why in text  # says why, in the content's words
+    activity.scroll_into_view_if_needed()
+    lab.screenshot_element(activity, "activity")
