@@ -48,6 +48,16 @@ def test_progress_view_after_answering(course: Course, progress_file: Path) -> N
     assert f"{score}%" in chart.children[1].value
 
 
+def test_progress_view_refresh_reads_the_file_again(course: Course) -> None:
+    progress = show_progress(course)
+    assert "You have answered 0 of" in progress.body.children[0].value
+    view = make_view(course, "support", "funding")
+    view.single["resources"].value = "extra-budgetary"
+    view.check_button.click()
+    progress.refresh_button.click()
+    assert "You have answered 1 of" in progress.body.children[0].value
+
+
 def test_progress_view_with_a_corrupt_file(course: Course, progress_file: Path) -> None:
     progress_file.write_text("garbage", encoding="utf-8")
     with pytest.warns(UserWarning, match="could not be read"):
