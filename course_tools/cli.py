@@ -14,6 +14,7 @@ from course_tools.content.loader import ContentError
 COMMAND_MODULES = [
     "course_tools.commands.content",
     "course_tools.commands.grading",
+    "course_tools.commands.rubric",
 ]
 
 EPILOG = """examples:

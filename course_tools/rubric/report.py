@@ -1,0 +1,89 @@
+"""`course-tools report`: the class analytics as CSV files and PNG charts in <course>/reports/."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+
+from course_tools.rubric.analytics import ClassAnalytics, class_analytics, distribution  # noqa: E402
+from course_tools.rubric.grader import Grading  # noqa: E402
+
+
+@dataclass
+class Report:
+    analytics: ClassAnalytics
+    files: list[Path]
+
+
+def histogram_png(data: ClassAnalytics, path: Path) -> Path:
+    """One small histogram per question: how many students got each score."""
+    questions = data.question_ids
+    cols = 3
+    rows = math.ceil(len(questions) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(9, 2.6 * rows), squeeze=False)
+    points = dict(zip(data.questions.question, data.questions.points, strict=True))
+    for ax, question in zip(axes.flat, questions, strict=False):
+        counts = distribution(data, question)
+        ax.bar([f"{v:g}" for v in counts.index], counts.values, color="#4c72b0")
+        ax.set_title(f"{question} (out of {points[question]:g}, {int(counts.sum())} graded)", fontsize=10)
+        ax.set_xlabel("score", fontsize=8)
+        ax.set_ylabel("answers", fontsize=8)
+        ax.tick_params(labelsize=8)
+    for ax in list(axes.flat)[len(questions):]:
+        ax.axis("off")
+    fig.suptitle(f"{data.assignment}: scores per question", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path
+
+
+def items_png(data: ClassAnalytics, path: Path) -> Path:
+    """Share of graded answers that received each rubric item (short bars = key points missed)."""
+    items = data.items.dropna(subset=["given_percent"])
+    fig, ax = plt.subplots(figsize=(9, max(2.5, 0.22 * len(items) + 1)))
+    labels = [f"{q} {i}" for q, i in zip(items.question, items.item, strict=True)]
+    colors = ["#c44e52" if p < 0 else "#55a868" for p in items.points]
+    ax.barh(labels[::-1], items.given_percent.values[::-1], color=colors[::-1])
+    ax.set_xlabel("% of graded answers that received the item (red: deductions)", fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.tick_params(labelsize=7)
+    ax.set_title(f"{data.assignment}: rubric items given", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path
+
+
+def write_report(grading: Grading, assignment: str, out: Path | None = None) -> Report:
+    data = class_analytics(grading, assignment)
+    folder = Path(out) if out else grading.ctx.root / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for name, frame in (("scores", data.scores), ("questions", data.questions), ("rubric_items", data.items),
+                        ("late", data.late)):
+        path = folder / f"{assignment}_{name}.csv"
+        frame.to_csv(path, index=False, lineterminator="\n")
+        files.append(path)
+    files.append(histogram_png(data, folder / f"{assignment}_hist.png"))
+    files.append(items_png(data, folder / f"{assignment}_rubric_items.png"))
+    return Report(data, files)
+
+
+def summary_text(data: ClassAnalytics) -> str:
+    """The tables `course-tools report` prints."""
+    columns = ["student_id", "status", *data.question_ids, "raw_score", "late_penalty", "final_score"]
+    missed = data.items[data.items.key_point != ""].sort_values("given_percent").head(5)
+    return "\n\n".join([
+        data.scores[columns].to_string(index=False),
+        "per question:\n" + data.questions.to_string(index=False),
+        "key points most often missed:\n" + missed[["question", "item", "given", "graded", "given_percent"]]
+        .to_string(index=False),
+        f"late submissions: {len(data.late)}",
+    ])
