@@ -9,6 +9,7 @@ import math
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 
 def _png(fig: Figure) -> bytes:
@@ -44,12 +45,15 @@ def stacked_bars(frame: pd.DataFrame, title: str, xlabel: str) -> bytes:
                                     strict=False):
         values = [float(v) for v in frame[column]]
         bars = ax.barh(positions, values, left=left, color=color, hatch=hatch, label=str(column))
-        ax.bar_label(bars, labels=[f"{v:g}" if v else "" for v in values], label_type="center")
+        ax.bar_label(bars, labels=[f"{v:g}" if v else "" for v in values], label_type="center",
+                     bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1})
         left = [a + b for a, b in zip(left, values, strict=True)]
     ax.set_yticks(positions, labels=[_wrap(str(i)) for i in frame.index])
     ax.set_xlabel(xlabel)
     ax.set_title(title)
-    ax.legend(loc="lower right", fontsize="small")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small", frameon=False)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlim(0, max(left + [1.0]) + 0.5)
     ax.spines[["top", "right"]].set_visible(False)
     return _png(fig)
 

@@ -66,9 +66,11 @@ def test_lesson_renders_and_responds(lab, page, course: Course, lesson_id: str) 
     if first.type in CHARTED:  # its table and chart appear after checking
         page.locator(ACTIVITY).first.locator(".ma-extra img.ma-chart").wait_for()
         assert page.locator(ACTIVITY).first.locator(".ma-extra table").count() == 1
+        page.locator(ACTIVITY).first.locator(".ma-extra img.ma-chart").scroll_into_view_if_needed()
+    else:
+        page.locator(ACTIVITY).first.locator(".ma-feedback").scroll_into_view_if_needed()
     saved = json.loads(lab.progress.read_text(encoding="utf-8"))["activities"]
     assert f"{lesson_id}/{activity_id}" in saved
-    page.locator(ACTIVITY).first.locator(".ma-feedback").scroll_into_view_if_needed()
     lab.screenshot(page, lesson_id)
     assert not [e for e in page.console_errors if "widget" in e.lower()], page.console_errors
 
