@@ -7,6 +7,7 @@ from pathlib import Path
 from nbformat import NotebookNode
 
 from course_tools.build.assignments import build_assignments
+from course_tools.build.instructor import build_instructor
 from course_tools.build.writer import code, md, new_notebook, write_notebook
 from course_tools.content.loader import Course
 from course_tools.content.models import Lesson
@@ -121,7 +122,7 @@ def build_lessons(course: Course, out: Path) -> list[tuple[Path, bool]]:
     return written
 
 
-BUILDERS = [build_lessons, build_assignments]
+BUILDERS = [build_lessons, build_assignments, build_instructor]
 
 
 def build_all(course: Course, out: Path) -> list[tuple[Path, bool]]:
