@@ -17,6 +17,8 @@ from course_tools.activities.result import Result
 
 LABEL_STYLE = {"description_width": "initial"}
 WIDE = widgets.Layout(width="auto")
+TABLE_STYLE = ("<style>.ma-table{border-collapse:collapse}.ma-table th,.ma-table td{text-align:left;"
+               "padding:2px 10px;border-bottom:1px solid #bbb}</style>")
 
 
 def label(text: str, strong: bool = False) -> widgets.HTML:
@@ -127,6 +129,6 @@ def png(data: bytes, alt: str) -> widgets.VBox:
 def table(frame: Any, caption: str) -> widgets.HTML:
     """A pandas DataFrame as an HTML table with a caption."""
     body = frame.to_html(index=False, na_rep="–", escape=True, border=0, classes="ma-table")
-    out = widgets.HTML(f"<p><b>{html.escape(caption)}</b></p>{body}")
+    out = widgets.HTML(f"{TABLE_STYLE}<p><b>{html.escape(caption)}</b></p>{body}")
     out.add_class("ma-table-box")
     return out
