@@ -15,9 +15,12 @@ from course_tools.cli import main
 from course_tools.content.loader import Course
 from tests.paths import CONTENT, REPO
 
-STOPWORDS = set("""the and for with that this from their into which would should could will have been also more
-than such other those these them they were being must some many between within under over only both
-including among about through""".split())
+STOPWORDS = frozenset({
+    "the", "and", "for", "with", "that", "this", "from", "their", "into", "which", "would", "should",
+    "could", "will", "have", "been", "also", "more", "than", "such", "other", "those", "these", "them",
+    "they", "were", "being", "must", "some", "many", "between", "within", "under", "over", "only", "both",
+    "including", "among", "about", "through",
+})
 
 
 def edit_yaml(path: Path, change: Callable[[dict], None]) -> None:
