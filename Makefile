@@ -40,3 +40,24 @@ test: install chromium lint
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache
+
+# The class hub (deploy/jupyterhub, docs/readme_hub.md): JupyterHub from PyPI (extra `hub`) and
+# configurable-http-proxy from npm (deploy/jupyterhub/node_modules, git-ignored). Run as root:
+# `make hub` creates the local users, prints the URL and accounts; Ctrl-C stops everything.
+HUB_PORT ?= 8000
+.PHONY: hub hub-install test-hub
+
+$(BIN)/.hub-installed: $(BIN)/.installed pyproject.toml deploy/jupyterhub/package-lock.json
+	$(BIN)/python -m pip install --quiet -e '.[test,hub]'
+	npm ci --prefix deploy/jupyterhub --no-audit --no-fund --loglevel=error
+	touch $@
+
+hub-install: $(BIN)/.hub-installed
+
+hub: build hub-install
+	MOBILIZING_HUB_PORT=$(HUB_PORT) $(BIN)/python deploy/jupyterhub/classhub.py up
+
+# Real local users on loopback (root; about 2-3 minutes): login, spawn, the Review #6 round trip,
+# access checks and the formgrader in Chromium.
+test-hub: hub-install chromium
+	MOBILIZING_HUB_TESTS=1 $(BIN)/python -m pytest -q tests/hub

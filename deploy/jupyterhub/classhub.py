@@ -1,0 +1,331 @@
+"""One class on one JupyterHub: settings, local users, runtime state and per-user server setup.
+
+Shared by jupyterhub_config.py (the hub), `make hub` (`python deploy/jupyterhub/classhub.py up`)
+and tests/hub. Every path is derived at run time from this file's location or from environment
+variables, so nothing machine-specific is committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pwd
+import secrets
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+VENV_BIN = REPO / ".venv" / "bin"
+PROXY = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
+CONFIG_FILE = HERE / "jupyterhub_config.py"
+PREPARE_USER = HERE / "prepare_user.py"
+
+DEFAULT_COURSE_ID = "mobilizing-action"
+INSTRUCTORS_GROUP = "instructors"
+STUDENTS_GROUP = "students"
+ENV_PREFIX = "MOBILIZING_HUB_"
+# Where a user's server finds the shared exchange (set per server, read by the role's nbgrader_config.py).
+EXCHANGE_ENV = "MOBILIZING_HUB_EXCHANGE"
+COURSE_SUBDIR = "course"           # the instructor's nbgrader course directory, ~/course
+LESSONS_SUBDIR = "mobilizing-action"  # each user's own copy of the lesson notebooks
+# The nbgrader extensions a student must not get (server side and JupyterLab side).
+INSTRUCTOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+INSTRUCTOR_LAB_EXTENSIONS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+                             "@jupyter/nbgrader:course-list")
+
+
+def _names(value: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in value.split(",") if name.strip())
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    """Everything that differs between `make hub`, a test run and a department's server."""
+
+    runtime: Path
+    ip: str = "127.0.0.1"
+    port: int = 8000
+    hub_port: int = 8081
+    proxy_api_port: int = 8001
+    instructors: tuple[str, ...] = ("instructor1",)
+    students: tuple[str, ...] = ("student1", "student2")
+    course_id: str = DEFAULT_COURSE_ID
+    exchange: Path = field(default=Path())
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> HubSettings:
+        """Read MOBILIZING_HUB_* variables; defaults give the loopback class of `make hub`."""
+        env = dict(os.environ if env is None else env)
+
+        def get(name: str, default: str) -> str:
+            return env.get(ENV_PREFIX + name) or default
+
+        runtime = Path(get("RUNTIME", str(HERE / "runtime"))).resolve()
+        return cls(runtime=runtime, ip=get("IP", "127.0.0.1"), port=int(get("PORT", "8000")),
+                   hub_port=int(get("API_PORT", "8081")), proxy_api_port=int(get("PROXY_API_PORT", "8001")),
+                   instructors=_names(get("INSTRUCTORS", "instructor1")),
+                   students=_names(get("STUDENTS", "student1,student2")),
+                   course_id=get("COURSE_ID", DEFAULT_COURSE_ID),
+                   exchange=Path(get("EXCHANGE", str(runtime / "exchange"))).resolve())
+
+    def to_env(self) -> dict[str, str]:
+        """The variables that make `from_env` give back these settings (for a hub subprocess)."""
+        return {ENV_PREFIX + "RUNTIME": str(self.runtime), ENV_PREFIX + "IP": self.ip,
+                ENV_PREFIX + "PORT": str(self.port), ENV_PREFIX + "API_PORT": str(self.hub_port),
+                ENV_PREFIX + "PROXY_API_PORT": str(self.proxy_api_port),
+                ENV_PREFIX + "INSTRUCTORS": ",".join(self.instructors),
+                ENV_PREFIX + "STUDENTS": ",".join(self.students), ENV_PREFIX + "COURSE_ID": self.course_id,
+                EXCHANGE_ENV: str(self.exchange)}
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.ip}:{self.port}"
+
+    @property
+    def users(self) -> tuple[str, ...]:
+        return self.instructors + self.students
+
+    @property
+    def admin_token_file(self) -> Path:
+        return self.runtime / "admin-api-token"
+
+    def role_dir(self, role: str) -> Path:
+        return self.runtime / "roles" / role
+
+    def role_of(self, groups: set[str]) -> str:
+        return "instructor" if INSTRUCTORS_GROUP in groups else "student"
+
+
+# ---------------------------------------------------------------- per-role Jupyter configuration
+
+def nbgrader_config_text(role: str, course_id: str) -> str:
+    """The nbgrader_config.py every server of a role loads (via JUPYTER_CONFIG_PATH).
+
+    The exchange path comes from the server's environment so the same text serves the local hub
+    and Kubernetes. Instructors also load their course directory's own config (~/course), so
+    formgrader and `course-tools` agree on one course.
+    """
+    text = f'''# Written by deploy/jupyterhub/classhub.py for the {role}s of the class hub.
+import os
+
+c = get_config()  # noqa: F821 (traitlets provides it)
+c.CourseDirectory.course_id = {course_id!r}
+'''
+    if role == "instructor":
+        text += f'''COURSE = os.path.join(os.path.expanduser("~"), {COURSE_SUBDIR!r})
+c.CourseDirectory.root = COURSE
+load_subconfig("nbgrader_config.py", path=COURSE)  # noqa: F821 (the course's own settings)
+'''
+    text += f'''# The shared exchange (root 1777): after the course config, so the hub's exchange wins.
+c.Exchange.root = os.environ.get({EXCHANGE_ENV!r}, "/srv/nbgrader/exchange")
+'''
+    return text
+
+
+def server_config(role: str) -> dict:
+    """jupyter_server settings of a role: students lose formgrader and the course list."""
+    config: dict = {"LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"}}
+    if role != "instructor":
+        config["ServerApp"] = {"jpserver_extensions": {name: False for name in INSTRUCTOR_SERVER_EXTENSIONS}}
+    return config
+
+
+def page_config(role: str) -> dict:
+    """JupyterLab page config of a role: students do not see the instructor's nbgrader panels."""
+    if role == "instructor":
+        return {}
+    return {"disabledExtensions": {name: True for name in INSTRUCTOR_LAB_EXTENSIONS}}
+
+
+def write_role_configs(settings: HubSettings) -> None:
+    """Write runtime/roles/{instructor,student}/ (readable by all users, writable by root only)."""
+    for role in ("instructor", "student"):
+        folder = settings.role_dir(role)
+        (folder / "jupyter_server_config.d").mkdir(parents=True, exist_ok=True)
+        (folder / "labconfig").mkdir(exist_ok=True)
+        (folder / "nbgrader_config.py").write_text(nbgrader_config_text(role, settings.course_id), encoding="utf-8")
+        (folder / "jupyter_server_config.d" / "mobilizing-role.json").write_text(
+            json.dumps(server_config(role), indent=2) + "\n", encoding="utf-8")
+        (folder / "labconfig" / "page_config.json").write_text(json.dumps(page_config(role), indent=2) + "\n",
+                                                               encoding="utf-8")
+        for path in (folder, *folder.rglob("*")):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+# ---------------------------------------------------------------- runtime folder and exchange
+
+def prepare_runtime(settings: HubSettings) -> str:
+    """Create the runtime folder, the shared exchange (root-owned, mode 1777 as nbgrader needs)
+    and the admin API token; return the token."""
+    settings.runtime.mkdir(parents=True, exist_ok=True)
+    settings.runtime.chmod(0o755)  # users' servers read roles/ and reach the exchange through it
+    for private in ("logs",):
+        (settings.runtime / private).mkdir(mode=0o700, exist_ok=True)
+    settings.exchange.mkdir(parents=True, exist_ok=True)
+    # nbgrader release checks `mode & 0o777 == 0o777`; the sticky bit stops users deleting others' files.
+    settings.exchange.chmod(0o1777)
+    write_role_configs(settings)
+    return admin_token(settings)
+
+
+def admin_token(settings: HubSettings) -> str:
+    """The API token of the `class-admin` service: $MOBILIZING_HUB_ADMIN_TOKEN, else a file (0600)."""
+    if token := os.environ.get(ENV_PREFIX + "ADMIN_TOKEN"):
+        return token
+    path = settings.admin_token_file
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def unreachable_dirs(path: Path) -> list[Path]:
+    """Directories above `path` that other users cannot traverse (their servers need the venv)."""
+    return [p for p in (path, *path.parents) if p.is_dir() and not p.stat().st_mode & 0o001]
+
+
+def needed_paths() -> list[Path]:
+    """What every user's server must reach: the repo (venv, notebooks, content) and the Python the
+    venv was made from (e.g. pyenv under /root; a venv from Debian's /usr/bin/python3 needs nothing)."""
+    return [REPO, Path(os.path.realpath(VENV_BIN / "python")).parent]
+
+
+def open_path_for_users(paths: list[Path]) -> list[Path]:
+    """Add o+x (traverse, not list) to the directories that block users from `paths`; root only."""
+    blocked = sorted({folder for path in paths for folder in unreachable_dirs(path)})
+    for folder in blocked:
+        folder.chmod(folder.stat().st_mode | 0o001)
+    return blocked
+
+
+# ---------------------------------------------------------------- local users
+
+def user_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
+
+
+def ensure_user(name: str, password: str) -> bool:
+    """Create the local user if missing (home mode 0700) and set its password; True if created."""
+    created = False
+    if not user_exists(name):
+        subprocess.run(["useradd", "--create-home", "--user-group", "--shell", "/bin/bash", name], check=True)
+        created = True
+    home = Path(pwd.getpwnam(name).pw_dir)
+    home.chmod(0o700)  # Debian's useradd leaves homes world-readable (UMASK 022): a student's work is private
+    subprocess.run(["chpasswd"], input=f"{name}:{password}\n", text=True, check=True)
+    return created
+
+
+def ensure_users(settings: HubSettings) -> dict[str, str]:
+    """Every instructor and student as a local user with a fresh generated password."""
+    passwords = {name: secrets.token_urlsafe(9) for name in settings.users}
+    for name, password in passwords.items():
+        ensure_user(name, password)
+    return passwords
+
+
+# ---------------------------------------------------------------- the hub's spawn hook
+
+async def prepare_user_server(spawner) -> None:  # noqa: ANN001 (a jupyterhub Spawner)
+    """JupyterHub pre_spawn_hook: pick the user's role config, then copy lessons (and, for an
+    instructor, create ~/course) AS THE USER, so a student's own files or links are never
+    written by root."""
+    import asyncio
+
+    settings = HubSettings.from_env()
+    name = spawner.user.name
+    role = settings.role_of({group.name for group in spawner.user.groups})
+    entry = pwd.getpwnam(name)
+    spawner.environment.update({
+        "JUPYTER_CONFIG_PATH": str(settings.role_dir(role)),
+        EXCHANGE_ENV: str(settings.exchange),
+        "MOBILIZING_PROGRESS": str(Path(entry.pw_dir) / LESSONS_SUBDIR / ".progress.json"),
+    })
+    if role == "instructor":
+        spawner.environment["MOBILIZING_COURSE"] = str(Path(entry.pw_dir) / COURSE_SUBDIR)
+    command = [str(VENV_BIN / "python"), str(PREPARE_USER), "--role", role, "--lessons", str(REPO / "notebooks"),
+               "--exchange", str(settings.exchange), "--course-id", settings.course_id]
+    env = {"HOME": entry.pw_dir, "USER": name, "LOGNAME": name, "PATH": f"{VENV_BIN}:/usr/bin:/bin",
+           "MOBILIZING_CONTENT": str(REPO / "content")}
+    proc = await asyncio.create_subprocess_exec(
+        *command, cwd=entry.pw_dir, env=env, user=entry.pw_uid, group=entry.pw_gid,
+        extra_groups=os.getgrouplist(name, entry.pw_gid), stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT)
+    output, _ = await proc.communicate()
+    text = output.decode(errors="replace").strip()
+    if proc.returncode != 0:
+        raise RuntimeError(f"preparing {name}'s server failed ({proc.returncode}): {text[-2000:]}")
+    if text:
+        spawner.log.info("prepare %s: %s", name, text.replace("\n", "; "))
+
+
+# ---------------------------------------------------------------- `make hub`
+
+def check_ready() -> list[str]:
+    """What is missing before the hub can start, one line each."""
+    problems = []
+    if os.geteuid() != 0:
+        problems.append("the class hub runs user servers as local users: run it as root (e.g. sudo make hub)")
+    if not (VENV_BIN / "jupyterhub").is_file():
+        problems.append(f"{VENV_BIN / 'jupyterhub'} is missing: run `make hub-install`")
+    if not PROXY.is_file():
+        problems.append(f"{PROXY} is missing: run `make hub-install` (npm ci --prefix deploy/jupyterhub)")
+    if not shutil.which("useradd"):
+        problems.append("useradd is missing (Debian's passwd package)")
+    return problems
+
+
+def up(settings: HubSettings) -> int:
+    """Create users and runtime state, print URL and accounts, then become the hub (Ctrl-C stops)."""
+    if problems := check_ready():
+        for line in problems:
+            print(f"hub: {line}", file=sys.stderr)
+        return 1
+    for folder in open_path_for_users(needed_paths()):
+        print(f"hub: allowed other users to traverse {folder} (o+x, not list) so their servers can run the venv")
+    token = prepare_runtime(settings)
+    passwords = ensure_users(settings)
+    accounts = settings.runtime / "accounts.txt"
+    accounts.write_text("".join(f"{n}\t{p}\n" for n, p in passwords.items()), encoding="utf-8")
+    accounts.chmod(0o600)
+    print(f"\nMobilizing Action class hub: {settings.url}/hub/login\n")
+    for name, password in passwords.items():
+        role = "instructor" if name in settings.instructors else "student"
+        print(f"  {role:<10} {name:<14} password {password}")
+    first = settings.instructors[0] if settings.instructors else "INSTRUCTOR"
+    print(f"\n  formgrader (instructors; open it in its own tab): {settings.url}/user/{first}/formgrader")
+    print(f"  state: {settings.runtime} (accounts.txt has the passwords)  Ctrl-C stops the hub and every server\n",
+          flush=True)
+    os.environ.update(settings.to_env())
+    os.environ[ENV_PREFIX + "ADMIN_TOKEN"] = token
+    os.chdir(settings.runtime)
+    hub = str(VENV_BIN / "jupyterhub")
+    os.execv(hub, [hub, "-f", str(CONFIG_FILE)])
+    return 0  # not reached
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Start the Mobilizing Action class hub (see docs/readme_hub.md).")
+    parser.add_argument("command", choices=["up", "check"], help="up: set up and start; check: list what is missing")
+    args = parser.parse_args(argv)
+    if args.command == "check":
+        problems = check_ready()
+        for line in problems:
+            print(f"hub: {line}")
+        return 1 if problems else 0
+    return up(HubSettings.from_env())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

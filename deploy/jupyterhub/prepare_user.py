@@ -1,0 +1,82 @@
+"""Run AS THE USER before their server starts (the hub's pre_spawn_hook calls it).
+
+- Copies the lesson notebooks into ~/mobilizing-action/, only files that do not exist yet, so a
+  course update never overwrites a student's edits (delete a file to get the new version).
+- For an instructor, creates the nbgrader course directory ~/course once (`course-tools init`),
+  pointed at the hub's shared exchange.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+LESSONS_SUBDIR = "mobilizing-action"
+COURSE_SUBDIR = "course"
+HUB_MARK = "# --- class hub (deploy/jupyterhub) ---"
+
+
+def copy_missing(source: Path, dest: Path, names: list[str]) -> list[str]:
+    """Copy source/<name> to dest/<name> for each name whose destination does not exist.
+
+    Opens with O_EXCL|O_NOFOLLOW: an existing file, or a link the user left there, is kept as is.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for name in names:
+        target = dest / name
+        if target.exists() or target.is_symlink():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = (source / name).read_bytes()
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        copied.append(name)
+    return copied
+
+
+def lesson_names(lessons: Path, role: str) -> list[str]:
+    """Student lessons for everyone; instructor notebooks (not the nbgrader sources) for instructors."""
+    names = sorted(p.name for p in lessons.glob("*.ipynb"))
+    if role == "instructor":
+        names += sorted(f"instructor/{p.name}" for p in (lessons / "instructor").glob("*.ipynb"))
+    return names
+
+
+def ensure_course(home: Path, exchange: Path, course_id: str) -> str:
+    """`course-tools init ~/course` once, then point its config at the shared exchange."""
+    course = home / COURSE_SUBDIR
+    config = course / "nbgrader_config.py"
+    if config.is_file() and HUB_MARK in config.read_text(encoding="utf-8"):
+        return f"course {course} ready"
+    from course_tools.content.loader import find_content_dir, load_course
+    from course_tools.grading.coursedir import init_course
+
+    init_course(load_course(find_content_dir()), course, course_id)
+    with config.open("a", encoding="utf-8") as out:
+        out.write(f"\n{HUB_MARK}\n# The hub's shared exchange (course-tools init keeps this edited file).\n"
+                  f"c.Exchange.root = {str(exchange)!r}\n")
+    course.chmod(0o700)
+    return f"course {course} created"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--role", choices=["instructor", "student"], required=True)
+    parser.add_argument("--lessons", type=Path, required=True, help="the repo's notebooks/ folder")
+    parser.add_argument("--exchange", type=Path, required=True)
+    parser.add_argument("--course-id", required=True)
+    args = parser.parse_args(argv)
+    home = Path.home()
+    copied = copy_missing(args.lessons, home / LESSONS_SUBDIR, lesson_names(args.lessons, args.role))
+    print(f"lessons: {len(copied)} new file(s) in ~/{LESSONS_SUBDIR}")
+    if args.role == "instructor":
+        print(ensure_course(home, args.exchange, args.course_id))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
