@@ -1,0 +1,136 @@
+"""The grading dashboard in JupyterLab in Debian's Chromium: grade three submissions by clicking
+rubric items, then read the scores back through nbgrader's API and formgrader's own API; an answer
+holding HTML and script shows as text and runs nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from course_tools.content.loader import Course
+from course_tools.rubric.course import COURSE_ENV, CourseContext
+from course_tools.rubric.store import RubricStore
+from tests.browser.conftest import BIN, _free_port, _wait_for_server
+from tests.paths import NOTEBOOKS
+from tests.rubric.classroom import XSS, build_class
+
+pytestmark = pytest.mark.browser
+
+A = "review6"
+DASH = ".jp-NotebookPanel:not(.lm-mod-hidden) .ma-dashboard"
+# What the grader clicks for the 1st, 2nd and 3rd submission in the queue, and the q1 score it gives.
+CLICKS = [(["kp-phase-one", "kp-phase-two"], 2.0), (["kp-phase-one-use"], 1.0), (["kp-phase-one", "distorts"], 0.0)]
+
+
+@pytest.fixture(scope="module")
+def class_in_lab(lab, course: Course) -> Path:
+    """Three autograded submissions in a course folder under the lab's root, and a notebook that
+    points the generated dashboard notebook at it through $MOBILIZING_COURSE."""
+    root = lab.root / "rubric_course"
+    build_class(root, course, 3, special={2: {"q1": XSS}})
+    nb = nbformat.read(NOTEBOOKS / "instructor" / "grading_dashboard.ipynb", as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell(f"%env {COURSE_ENV}={root}"))
+    nbformat.write(nb, lab.root / "instructor" / "grading_dashboard_test.ipynb")
+    return root
+
+
+@pytest.fixture(scope="module")
+def formgrader(class_in_lab: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A Jupyter server started in the course directory, so formgrader reads its nbgrader_config.py
+    (the lab's server was configured for the notebooks, not for this course)."""
+    base = tmp_path_factory.mktemp("formgrader")
+    token, port = secrets.token_hex(16), _free_port()
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_RUNTIME_DIR": str(base / "runtime")}
+    command = [str(BIN / "jupyter"), "server", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={class_in_lab}"]
+    if os.getuid() == 0:
+        command.append("--allow-root")
+    log = base / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, cwd=class_in_lab, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_server(url, token, proc, log)
+        yield url, token
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def _wait_graded(page, count: int) -> None:
+    page.locator(f"{DASH} .ma-progress").get_by_text(f"{count} of 3 answers to q1 graded").wait_for()
+
+
+@pytest.fixture(scope="module")
+def graded(lab, browser_context, class_in_lab: Path) -> dict[str, float]:
+    """Grade q1 of all three submissions in the dashboard; return student -> score."""
+    page = browser_context.new_page()
+    try:
+        return _grade_in_dashboard(lab, page, class_in_lab)
+    finally:
+        page.close()
+
+
+def test_dashboard_grades_reach_nbgrader(graded: dict[str, float]) -> None:
+    assert sorted(graded.values()) == sorted(score for _items, score in CLICKS)
+
+
+def _grade_in_dashboard(lab, page, class_in_lab: Path) -> dict[str, float]:
+    lab.open(page, "instructor/grading_dashboard_test.ipynb")
+    lab.run_all(page)
+    page.locator(DASH).wait_for()
+    assert "Error displaying widget" not in page.inner_text("body")
+    _wait_graded(page, 0)
+    seen: dict[str, tuple[list[str], float]] = {}
+    texts = []
+    for number, (items, score) in enumerate(CLICKS):
+        heading = page.locator(f"{DASH} .ma-heading h3")
+        label = heading.inner_text().strip()
+        assert label.startswith("Submission ") and label not in seen
+        answer = page.locator(f"{DASH} .ma-answer")
+        texts.append(answer.inner_text())
+        assert answer.locator("script, img, b").count() == 0
+        for item in items:
+            page.locator(f"{DASH} .ma-item-{item} input[type=checkbox]").check()
+        page.locator(f"{DASH} .ma-score").get_by_text(f"Score: {score:g} / 4").wait_for()
+        page.locator(f"{DASH} button.ma-save-next").click()
+        _wait_graded(page, number + 1)
+        seen[label] = (items, score)
+    page.locator(f"{DASH} .ma-status").get_by_text("All 3 answers to this question are graded").wait_for()
+    assert page.evaluate("() => window.__xss === undefined")
+    assert any("<script>window.__xss=2</script>" in t and '<img src=x onerror="window.__xss=1">' in t
+               for t in texts)
+    lab.screenshot_element(page.locator(DASH), "dashboard")
+
+    labels = {v: k for k, v in RubricStore.for_course(class_in_lab).labels(A).items()}
+    ctx = CourseContext(class_in_lab)
+    with Gradebook(ctx.db_url, ctx.course_id) as gb:
+        for label, (_items, score) in seen.items():
+            grade = gb.find_grade("q1", A, A, labels[label])
+            assert grade.manual_score == score and not grade.needs_manual_grade
+            comment = gb.find_comment("q1", A, A, labels[label]).manual_comment
+            assert f"**Rubric: {score:g} / 4 points**" in comment
+
+    return {labels[label]: score for label, (_items, score) in seen.items()}
+
+
+def test_formgrader_shows_the_dashboard_scores(formgrader, page, graded: dict[str, float]) -> None:
+    url, token = formgrader
+    response = page.request.get(f"{url}/formgrader/api/submitted_notebooks/{A}/{A}?token={token}")
+    assert response.ok and response.text().startswith("["), response.text()[:300]
+    rows = json.loads(response.text())
+    assert {row["student"]: row["score"] for row in rows} == pytest.approx(graded)
+    page.goto(f"{url}/formgrader/gradebook/{A}/{A}?token={token}")
+    for row in rows:  # the page formgrader's graders see: "Last, First" and "score / max" per submission
+        line = page.locator("tr", has_text=f"{row['last_name']}, {row['first_name']}")
+        line.locator(".score").get_by_text(f"{graded[row['student']]:g} / 30", exact=True).wait_for()
