@@ -42,7 +42,7 @@ c.JupyterHub.load_groups = {
 c.JupyterHub.services = [{"name": "class-admin", "api_token": classhub.admin_token(settings)}]
 c.JupyterHub.load_roles = [{
     "name": "class-admin",
-    "scopes": ["admin:users", "admin:servers", "admin:groups", "read:users", "list:users"],
+    "scopes": ["admin:users", "admin:servers", "admin:server_state", "admin:groups", "read:users", "list:users"],
     "services": ["class-admin"],
 }]
 

@@ -1,0 +1,281 @@
+"""A real class hub for the tests: JupyterHub on free loopback ports, real local users (root).
+
+One hub per test module run: `mahub_inst` (instructor), `mahub_stu1` and `mahub_stu2` (students) are
+created fresh (an earlier run's users and homes are removed first), each logs in through the hub's
+login form, and each user's server is started once. At the end every server is stopped, the hub is
+stopped, and any process of the test users or the hub still alive is ended by its id.
+
+Runs when root and the `hub` extra + proxy are installed (`make test-hub`); with
+MOBILIZING_HUB_TESTS=1 (set by `make test-hub`) a missing piece fails instead of skipping.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.paths import REPO
+
+sys.path.insert(0, str(REPO / "deploy" / "jupyterhub"))
+import classhub  # noqa: E402 (deploy/jupyterhub is not a package)
+
+INSTRUCTOR = "mahub_inst"
+STUDENTS = ("mahub_stu1", "mahub_stu2")
+COURSE_ID = classhub.DEFAULT_COURSE_ID
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "hub: starts a real JupyterHub with local users (root)")
+
+
+def _require_hub() -> None:
+    problems = classhub.check_ready()
+    if not problems:
+        return
+    reason = "class hub tests: " + "; ".join(problems)
+    if os.environ.get("MOBILIZING_HUB_TESTS") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason + " (`make test-hub` installs and runs them)")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def user_pids(names: tuple[str, ...]) -> list[int]:
+    """Processes owned by the given (test) users, from /proc."""
+    uids = {pwd.getpwnam(n).pw_uid for n in names if classhub.user_exists(n)}
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid in uids:
+                    pids.append(int(entry.name))
+            except FileNotFoundError:
+                continue
+    return pids
+
+
+def kill_pids(pids: list[int], grace: float = 10) -> list[int]:
+    """SIGTERM, then SIGKILL what is left after `grace` seconds; returns the pids that needed it."""
+    alive = []
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGTERM)
+            alive.append(pid)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + grace
+    while alive and time.monotonic() < deadline:
+        alive = [pid for pid in alive if Path(f"/proc/{pid}").exists() and not _zombie(pid)]
+        time.sleep(0.2)
+    for pid in alive:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return alive
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except (FileNotFoundError, IndexError):
+        return True
+
+
+def remove_users(names: tuple[str, ...]) -> None:
+    kill_pids(user_pids(names), grace=5)
+    for name in names:
+        if classhub.user_exists(name):
+            subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)
+
+
+def run_as(name: str, command: list[str], env: dict[str, str] | None = None,
+           timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run a command as a local user (uid, gid and groups dropped), from their home."""
+    entry = pwd.getpwnam(name)
+    base = {"HOME": entry.pw_dir, "USER": name, "LOGNAME": name, "PATH": f"{classhub.VENV_BIN}:/usr/bin:/bin"}
+    return subprocess.run(command, user=entry.pw_uid, group=entry.pw_gid,
+                          extra_groups=os.getgrouplist(name, entry.pw_gid), cwd=entry.pw_dir,
+                          env={**base, **(env or {})}, capture_output=True, text=True, timeout=timeout)
+
+
+@dataclass
+class HubUser:
+    name: str
+    password: str
+    session: object = None  # requests.Session logged in through the hub's login form
+    token: str = ""         # an API token the user created for themselves
+
+    @property
+    def home(self) -> Path:
+        return Path(pwd.getpwnam(self.name).pw_dir)
+
+
+@dataclass
+class ClassHub:
+    settings: classhub.HubSettings
+    admin_token: str
+    proc: subprocess.Popen
+    log: Path
+    users: dict[str, HubUser] = field(default_factory=dict)
+    server_pids: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return self.settings.url
+
+    def hub_api(self, method: str, path: str, token: str | None = None, **kwargs):
+        import requests
+
+        headers = {"Authorization": f"token {token or self.admin_token}"}
+        return requests.request(method, f"{self.url}/hub/api{path}", headers=headers, timeout=60, **kwargs)
+
+    def server(self, owner: str, method: str, path: str, as_user: str | None = None, **kwargs):
+        """A request to `owner`'s server with the token of `as_user` (default: the owner)."""
+        import requests
+
+        token = self.users[as_user or owner].token
+        return requests.request(method, f"{self.url}/user/{owner}/{path.lstrip('/')}",
+                                headers={"Authorization": f"token {token}"}, timeout=120,
+                                allow_redirects=False, **kwargs)
+
+    def log_tail(self, chars: int = 4000) -> str:
+        return self.log.read_text(errors="replace")[-chars:]
+
+
+def login(url: str, user: HubUser) -> None:
+    """Log in through the hub's HTML login form (with its XSRF field), then create an API token."""
+    import requests
+
+    session = requests.Session()
+    page = session.get(f"{url}/hub/login", timeout=30)
+    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page.text)
+    assert xsrf, f"no _xsrf field in the login form: {page.text[:500]}"
+    response = session.post(f"{url}/hub/login", data={"username": user.name, "password": user.password,
+                                                      "_xsrf": xsrf.group(1)}, allow_redirects=False, timeout=60)
+    assert response.status_code == 302, f"login of {user.name} failed: {response.status_code} {response.text[:300]}"
+    assert session.cookies.get("jupyterhub-hub-login"), f"no hub login cookie for {user.name}"
+    created = session.post(f"{url}/hub/api/users/{user.name}/tokens", json={"note": "hub test", "expires_in": 3600},
+                           headers={"X-XSRFToken": session.cookies.get("_xsrf", path="/hub/")}, timeout=30)
+    assert created.status_code == 201, f"{user.name} could not create a token: {created.status_code} {created.text}"
+    user.session, user.token = session, created.json()["token"]
+
+
+def _wait(condition, timeout: float, what: str, hub: ClassHub | None = None, proc: subprocess.Popen | None = None,
+          log: Path | None = None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the hub exited with {proc.returncode} while waiting for {what}:\n"
+                               f"{log.read_text(errors='replace')[-4000:] if log else ''}")
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.5)  # polling interval for the hub's own state, not a fixed wait
+    raise TimeoutError(f"{what} not within {timeout:.0f}s\n{hub.log_tail() if hub else ''}")
+
+
+def _hub_answers(url: str) -> bool:
+    import requests
+
+    try:
+        return requests.get(f"{url}/hub/api/", timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def _start_servers(hub: ClassHub) -> None:
+    names = list(hub.users)
+    for name in names:
+        response = hub.hub_api("POST", f"/users/{name}/server")
+        assert response.status_code in (201, 202), f"start {name}: {response.status_code} {response.text}"
+
+    def ready() -> bool:
+        for name in names:
+            model = hub.hub_api("GET", f"/users/{name}").json()
+            server = model.get("servers", {}).get("", {})
+            if server.get("state", {}).get("pid"):
+                hub.server_pids[name] = server["state"]["pid"]
+            if not server.get("ready"):
+                return False
+        return True
+
+    _wait(ready, 180, "every user's server ready", hub=hub, proc=hub.proc, log=hub.log)
+
+
+def _stop(hub: ClassHub) -> None:
+    """Stop servers through the API, the hub by SIGTERM (it stops the proxy), then by id anything left."""
+    for name in hub.users:
+        with contextlib.suppress(Exception):  # teardown goes on
+            hub.hub_api("DELETE", f"/users/{name}/server")
+    proxy_pid_file = hub.settings.runtime / "jupyterhub-proxy.pid"
+    proxy_pid = int(proxy_pid_file.read_text()) if proxy_pid_file.is_file() else None
+    if hub.proc.poll() is None:
+        hub.proc.send_signal(signal.SIGTERM)
+        try:
+            hub.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            hub.proc.kill()
+            hub.proc.wait()
+    leftovers = [pid for pid in [proxy_pid, *hub.server_pids.values()] if pid and Path(f"/proc/{pid}").exists()]
+    kill_pids(leftovers + user_pids(tuple(hub.users)), grace=5)
+
+
+@pytest.fixture(scope="session")
+def class_hub() -> Iterator[ClassHub]:
+    """The running class hub with the instructor and two students logged in and their servers up."""
+    _require_hub()
+    names = (INSTRUCTOR, *STUDENTS)
+    remove_users(names)  # a fresh class: an earlier run's users, homes and processes go
+    runtime = Path(tempfile.mkdtemp(prefix="mobilizing-hub-"))
+    runtime.chmod(0o755)
+    settings = classhub.HubSettings(runtime=runtime, port=_free_port(), hub_port=_free_port(),
+                                    proxy_api_port=_free_port(), instructors=(INSTRUCTOR,), students=STUDENTS,
+                                    course_id=COURSE_ID, exchange=runtime / "exchange")
+    classhub.open_path_for_users(classhub.needed_paths())
+    token = classhub.prepare_runtime(settings)
+    passwords = classhub.ensure_users(settings)
+    log = runtime / "logs" / "jupyterhub.log"
+    env = {**os.environ, **settings.to_env(), classhub.ENV_PREFIX + "ADMIN_TOKEN": token}
+    with log.open("w") as out:
+        proc = subprocess.Popen([str(classhub.VENV_BIN / "jupyterhub"), "-f", str(classhub.CONFIG_FILE)],
+                                cwd=runtime, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    hub = ClassHub(settings, token, proc, log, {n: HubUser(n, passwords[n]) for n in names})
+    try:
+        _wait(lambda: _hub_answers(settings.url), 90, "the hub answering", proc=proc, log=log)
+        for user in hub.users.values():
+            login(settings.url, user)
+        _start_servers(hub)
+        yield hub
+    finally:
+        _stop(hub)
+        keep = os.environ.get("MOBILIZING_HUB_KEEP") == "1"  # keep users and state to debug a failure
+        if not keep:
+            remove_users(names)
+            shutil.rmtree(runtime, ignore_errors=True)
+
+
+def notebook_json(response) -> dict:
+    assert response.status_code == 200, f"{response.status_code} {response.text[:300]}"
+    return response.json()
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, indent=1)[:2000]
