@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_PORT ?= 8888
 
-.PHONY: install chromium build check lab test lint clean
+.PHONY: install chromium build check lab test lint clean bench
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is needed"'
@@ -29,8 +29,15 @@ check: install
 build: install
 	$(BIN)/course-tools build
 
+# The nbgrader course lives in course/ (git-ignored); init is safe to rerun. JUPYTER_CONFIG_PATH lets
+# formgrader and the Assignments panel find course/nbgrader_config.py.
 lab: build
-	$(BIN)/jupyter lab $(ROOT_FLAG) --port=$(LAB_PORT) --notebook-dir=. notebooks/00_overview.ipynb
+	$(BIN)/course-tools init
+	JUPYTER_CONFIG_PATH=$(CURDIR)/course $(BIN)/jupyter lab $(ROOT_FLAG) --port=$(LAB_PORT) --notebook-dir=. notebooks/00_overview.ipynb
+
+# Not a test: ours vs stock nbgrader on a synthetic class (N=300; several minutes).
+bench: install
+	$(BIN)/python benchmarks/lifecycle.py
 
 lint: install
 	$(BIN)/ruff check course_tools tests
@@ -61,3 +68,8 @@ hub: build hub-install
 # access checks and the formgrader in Chromium.
 test-hub: hub-install chromium
 	MOBILIZING_HUB_TESTS=1 $(BIN)/python -m pytest -q tests/hub
+
+.PHONY: bench-rubric
+# Rubric grading with 500 submissions: queue, dashboard, save, re-score, report vs stock `nbgrader export`.
+bench-rubric: install
+	$(BIN)/python -m benchmarks.rubric_scale --students 500

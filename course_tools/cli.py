@@ -12,8 +12,8 @@ from course_tools.content.loader import ContentError
 
 # Each module has register(subparsers); a subcommand sets `func` taking the parsed args.
 COMMAND_MODULES = [
-    "course_tools.commands.content",
     "course_tools.commands.grading",
+    "course_tools.commands.content",
     "course_tools.commands.rubric",
 ]
 

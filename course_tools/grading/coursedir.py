@@ -80,6 +80,12 @@ c.Exchange.cache = os.path.join(HERE, "exchange", ".cache")
 # Where the Assignments panel (and `nbgrader fetch_assignment`) puts a student's copy.
 c.Exchange.assignment_dir = os.path.join(HERE, "student")
 
+# What `nbgrader validate` (and the Validate button) says when an answer is still missing.
+c.Validator.failed_warning = (
+    "VALIDATION FAILED ON {{num_failed}} CELL(S)! Each answer cell that still reads 'YOUR ANSWER HERE' "
+    "is unanswered: double-click it, write your answer, press Shift+Enter, save, then validate again."
+)
+
 # Late policies from content/assignments (applied by nbgrader's AssignLatePenalties).
 c.AssignLatePenalties.plugin_class = "course_tools.grading.late.CourseLatePenalty"
 c.CourseLatePenalty.policies = {json.dumps(policies, indent=4, sort_keys=True)}

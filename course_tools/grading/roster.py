@@ -13,8 +13,8 @@ from course_tools import CourseToolsError
 from course_tools.grading.coursedir import open_api
 
 COLUMNS = ("id", "first_name", "last_name", "email")
-ALIASES = {"student_id": "id", "first name": "first_name", "last name": "last_name", "firstname": "first_name",
-           "lastname": "last_name", "e-mail": "email", "email address": "email"}
+ALIASES = {"student_id": "id", "firstname": "first_name", "lastname": "last_name", "e_mail": "email",
+           "email_address": "email"}
 # The exchange names files '<student>+<assignment>+<time>', so '+' and '*' cannot be in an id.
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -34,7 +34,8 @@ def read_roster(path: Path) -> tuple[list[dict], list[str]]:
         raise CourseToolsError(f"{path}: no such file") from None
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise CourseToolsError(f"{path}: not a readable CSV ({exc})") from None
-    frame.columns = [ALIASES.get(c.strip().lower(), c.strip().lower()) for c in frame.columns]
+    names = [re.sub(r"[\s-]+", "_", c.strip().lower()) for c in frame.columns]
+    frame.columns = [ALIASES.get(name, name) for name in names]
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise CourseToolsError(f"{path}: line 1: missing column(s) {', '.join(missing)} "

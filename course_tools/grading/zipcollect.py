@@ -42,7 +42,7 @@ def zip_collect(root: Path, assignment_id: str, archive: Path, pattern: str = DE
     before = _submitted(course_root, api.coursedir.submitted_directory, assignment_id)
     done = subprocess.run(
         [sys.executable, "-m", "nbgrader", "zip_collect", assignment_id, "--force", "--strict",
-         f"--ZipCollectApp.downloaded_directory={downloaded}",
+         "--ZipCollectApp.downloaded_directory=downloaded",  # nbgrader joins it to the course root
          f"--FileNameCollectorPlugin.named_regexp={pattern}"],
         cwd=course_root, capture_output=True, text=True)
     if done.returncode != 0:
