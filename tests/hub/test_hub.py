@@ -11,93 +11,22 @@ import json
 import pwd
 import subprocess
 import sys
-from dataclasses import dataclass, field
 
 import pytest
 
-from tests.hub.conftest import COURSE_ID, INSTRUCTOR, STUDENTS, ClassHub, classhub, run_as
+from tests.hub.conftest import (
+    ASSIGNMENT,
+    COURSE_ID,
+    INSTRUCTOR,
+    STUDENTS,
+    ClassHub,
+    RoundTrip,
+    assignments,
+    classhub,
+    run_as,
+)
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(420)]
-ASSIGNMENT = "review6"
-
-
-def answer_text(student: str) -> str:
-    return (f"Answer by {student}: follow-up works at two levels, international and national, "
-            f"with a globalization policy forum (marker {student}-q1).")
-
-
-def _ok(response, what: str) -> dict | list:
-    assert response.status_code == 200, f"{what}: {response.status_code} {response.text[:500]}"
-    data = response.json()
-    if isinstance(data, dict) and "success" in data:
-        assert data["success"], f"{what}: {json.dumps(data)[:1500]}"
-    return data
-
-
-def _assignments(hub: ClassHub, student: str) -> list[dict]:
-    data = _ok(hub.server(student, "GET", f"assignments?course_id={COURSE_ID}"), f"{student} lists assignments")
-    return data["value"]
-
-
-def _course_tools(hub: ClassHub, *args: str) -> str:
-    course = pwd.getpwnam(INSTRUCTOR).pw_dir + "/" + classhub.COURSE_SUBDIR
-    result = run_as(INSTRUCTOR, [str(classhub.VENV_BIN / "course-tools"), *args, "--course", course],
-                    env={"MOBILIZING_CONTENT": str(classhub.REPO / "content")})
-    assert result.returncode == 0, f"course-tools {' '.join(args)}: {result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
-@dataclass
-class RoundTrip:
-    released: dict
-    fetched: dict[str, list[dict]] = field(default_factory=dict)
-    submitted: dict[str, list[dict]] = field(default_factory=dict)
-    collected_students: list[str] = field(default_factory=list)
-    autograde_output: str = ""
-    feedback_html: dict[str, str] = field(default_factory=dict)
-
-
-@pytest.fixture(scope="session")
-def round_trip(class_hub: ClassHub) -> RoundTrip:
-    """Release Review #6, each student fetches, answers and submits, the instructor collects,
-    grades and returns feedback, each student fetches it."""
-    hub = class_hub
-    _ok(hub.server(INSTRUCTOR, "POST", f"formgrader/api/assignment/{ASSIGNMENT}/assign"), "generate review6")
-    released = _ok(hub.server(INSTRUCTOR, "POST", f"formgrader/api/assignment/{ASSIGNMENT}/release"),
-                   "release review6")
-    trip = RoundTrip(released=released)
-    for student in STUDENTS:
-        listed = [a for a in _assignments(hub, student) if a["assignment_id"] == ASSIGNMENT]
-        assert listed and listed[0]["status"] == "released", f"{student} does not see review6 released: {listed}"
-        body = {"course_id": COURSE_ID, "assignment_id": ASSIGNMENT}
-        trip.fetched[student] = _ok(hub.server(student, "POST", "assignments/fetch", json=body),
-                                    f"{student} fetches")["value"]
-        path = f"api/contents/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
-        model = _ok(hub.server(student, "GET", path), f"{student} opens review6")
-        cells = model["content"]["cells"]
-        q1 = next(c for c in cells if c["metadata"].get("nbgrader", {}).get("grade_id") == "q1")
-        q1["source"] = answer_text(student)
-        saved = hub.server(student, "PUT", path, json={"type": "notebook", "format": "json",
-                                                       "content": model["content"]})
-        assert saved.status_code == 200, f"{student} saves: {saved.status_code} {saved.text[:300]}"
-        trip.submitted[student] = _ok(hub.server(student, "POST", "assignments/submit", json=body),
-                                      f"{student} submits")["value"]
-    _ok(hub.server(INSTRUCTOR, "POST", f"formgrader/api/assignment/{ASSIGNMENT}/collect"), "collect review6")
-    submissions = _ok(hub.server(INSTRUCTOR, "GET", f"formgrader/api/submissions/{ASSIGNMENT}"), "submissions")
-    trip.collected_students = sorted(s["student"] for s in submissions if s["submitted"])
-    trip.autograde_output = _course_tools(hub, "autograde", ASSIGNMENT)
-    _course_tools(hub, "feedback", ASSIGNMENT)
-    for student in STUDENTS:
-        body = {"course_id": COURSE_ID, "assignment_id": ASSIGNMENT}
-        listed = _ok(hub.server(student, "POST", "assignments/fetch_feedback", json=body),
-                     f"{student} fetches feedback")["value"]
-        mine = next(a for a in listed if a["assignment_id"] == ASSIGNMENT and a["status"] == "submitted")
-        feedback = [s for s in mine["submissions"] if s.get("has_local_feedback")]
-        assert feedback, f"{student}: no local feedback after fetch_feedback: {json.dumps(mine)[:1500]}"
-        folder = feedback[0]["local_feedback_path"]
-        html = hub.server(student, "GET", f"api/contents/{folder}/{ASSIGNMENT}.html")
-        trip.feedback_html[student] = _ok(html, f"{student} reads feedback")["content"]
-    return trip
 
 
 def test_each_user_logs_in_and_gets_a_server_with_own_lessons(class_hub: ClassHub) -> None:
@@ -216,7 +145,7 @@ def test_student_cannot_read_another_students_submission_on_disk(class_hub: Clas
     assert seen.pop("glob") == [], "a student can find another's submission by name"
     assert seen == dict.fromkeys(targets, "denied"), seen
     # The Assignments panel shows a student their own submissions only.
-    mine = [a for a in _assignments(class_hub, prober) if a["assignment_id"] == ASSIGNMENT and a.get("submissions")]
+    mine = [a for a in assignments(class_hub, prober) if a["assignment_id"] == ASSIGNMENT and a.get("submissions")]
     assert mine and {s["student_id"] for a in mine for s in a["submissions"]} <= {prober}
 
 

@@ -1,0 +1,77 @@
+"""The class hub in Debian's Chromium: the instructor's formgrader loads through the hub when opened
+in its own browser tab (the way that works with JupyterHub >= 4.1, nbgrader issue #1870), and a
+student's JupyterLab has the Assignments panel but no formgrader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _require_chromium
+from tests.hub.conftest import ASSIGNMENT, INSTRUCTOR, STUDENTS, ClassHub, RoundTrip
+
+pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.timeout(300)]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _login(browser, hub: ClassHub, name: str):
+    """A fresh browser context logged in through the hub's login page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(90_000)
+    page = context.new_page()
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("#username_input", name)
+    page.fill("#password_input", hub.users[name].password)
+    page.click("#login_submit")
+    page.wait_for_url("**/user/**")  # the running server (started by the test) opens
+    return context, page
+
+
+def test_instructor_formgrader_loads_in_its_own_tab(chromium, class_hub: ClassHub, round_trip: RoundTrip) -> None:
+    context, page = _login(chromium, class_hub, INSTRUCTOR)
+    try:
+        response = page.goto(f"{class_hub.url}/user/{INSTRUCTOR}/formgrader")
+        page.wait_for_url("**/formgrader/manage_assignments")
+        row = page.locator("tr", has_text=ASSIGNMENT).first
+        row.wait_for()
+        assert "released" in row.inner_text().lower() or row.locator("a").count() > 0
+        # The hub keeps its default `frame-ancestors 'none'`: this is why the JupyterLab tab (an
+        # iframe) stays blank, and why we open the formgrader at top level instead of weakening it.
+        assert "frame-ancestors 'none'" in (response.headers.get("content-security-policy") or "")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "hub_formgrader.png"))
+        page.goto(f"{class_hub.url}/user/{INSTRUCTOR}/formgrader/manage_submissions/{ASSIGNMENT}")
+        for student in STUDENTS:
+            page.locator("tr", has_text=student).first.wait_for()
+    finally:
+        context.close()
+
+
+def test_student_lab_has_assignments_but_no_formgrader(chromium, class_hub: ClassHub) -> None:
+    context, page = _login(chromium, class_hub, STUDENTS[0])
+    try:
+        page.wait_for_selector(".jp-LabShell", timeout=120_000)
+        # The student's own copy of the lessons is in the file browser.
+        page.locator(".jp-DirListing-itemText", has_text="mobilizing-action").wait_for()
+        page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+        items = page.locator(".lm-Menu-itemLabel").all_inner_texts()
+        assert any("Assignment List" in item for item in items), items
+        assert not any("Formgrader" in item or "Course List" in item for item in items), items
+        page.keyboard.press("Escape")
+        page.screenshot(path=str(ARTIFACTS / "hub_student_lab.png"))
+    finally:
+        context.close()
