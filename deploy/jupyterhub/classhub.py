@@ -31,6 +31,8 @@ STUDENTS_GROUP = "students"
 ENV_PREFIX = "MOBILIZING_HUB_"
 # Where a user's server finds the shared exchange (set per server, read by the role's nbgrader_config.py).
 EXCHANGE_ENV = "MOBILIZING_HUB_EXCHANGE"
+# nbgrader's JupyterHub docs use this path; the Kubernetes values mount the shared volume there.
+SHARED_EXCHANGE = "/srv/nbgrader/exchange"
 COURSE_SUBDIR = "course"           # the instructor's nbgrader course directory, ~/course
 LESSONS_SUBDIR = "mobilizing-action"  # each user's own copy of the lesson notebooks
 # The nbgrader extensions a student must not get (server side and JupyterLab side).
@@ -121,8 +123,9 @@ c.CourseDirectory.course_id = {course_id!r}
 c.CourseDirectory.root = COURSE
 load_subconfig("nbgrader_config.py", path=COURSE)  # noqa: F821 (the course's own settings)
 '''
-    text += f'''# The shared exchange (root 1777): after the course config, so the hub's exchange wins.
-c.Exchange.root = os.environ.get({EXCHANGE_ENV!r}, "/srv/nbgrader/exchange")
+    after = ", set after the course config so it wins" if role == "instructor" else ""
+    text += f'''# The shared exchange (root-owned, mode 1777){after}.
+c.Exchange.root = os.environ.get({EXCHANGE_ENV!r}, {SHARED_EXCHANGE!r})
 '''
     return text
 
@@ -138,7 +141,7 @@ def server_config(role: str) -> dict:
 def page_config(role: str) -> dict:
     """JupyterLab page config of a role: students do not see the instructor's nbgrader panels."""
     if role == "instructor":
-        return {}
+        return {"disabledExtensions": {}}
     return {"disabledExtensions": {name: True for name in INSTRUCTOR_LAB_EXTENSIONS}}
 
 

@@ -1,0 +1,92 @@
+"""The Zero to JupyterHub values carry what the local hub proves (not deployed here, so checked as data):
+the same image and command, groups, formgrader only for instructors, the same role files, and an
+nbgrader exchange on a shared volume at the path the user servers are told about."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+import yaml
+
+from tests.paths import REPO
+
+sys.path.insert(0, str(REPO / "deploy" / "jupyterhub"))
+import classhub  # noqa: E402 (deploy/jupyterhub is not a package)
+
+K8S = REPO / "deploy" / "kubernetes"
+ROLES = "/etc/mobilizing-action/roles"
+
+
+@pytest.fixture(scope="module")
+def values() -> dict:
+    return yaml.safe_load((K8S / "values.yaml").read_text(encoding="utf-8"))
+
+
+def _files(values: dict) -> dict[str, dict]:
+    return {entry["mountPath"]: entry for entry in values["singleuser"]["extraFiles"].values()}
+
+
+def test_user_image_is_the_repo_environment(values: dict) -> None:
+    single = values["singleuser"]
+    # The local hub runs .venv/bin/jupyterhub-singleuser; the image puts that .venv/bin first on PATH.
+    assert single["cmd"] == (classhub.VENV_BIN / "jupyterhub-singleuser").name
+    assert single["image"]["name"] and str(single["image"]["tag"])
+    assert single["defaultUrl"] == "/lab"
+    dockerfile = (K8S / "Dockerfile").read_text(encoding="utf-8")
+    assert '[hub]"' in dockerfile and "ENV REPO=/opt/mobilizing-action" in dockerfile
+    assert "PATH=${REPO}/.venv/bin:" in dockerfile
+    assert single["extraEnv"]["MOBILIZING_CONTENT"] == "/opt/mobilizing-action/content"
+    hook = " ".join(single["lifecycleHooks"]["postStart"]["exec"]["command"])
+    assert "/opt/mobilizing-action/deploy/jupyterhub/prepare_user.py" in hook
+    assert "--lessons /opt/mobilizing-action/notebooks" in hook and f"--course-id {classhub.DEFAULT_COURSE_ID}" in hook
+
+
+def test_exchange_is_a_shared_volume_at_the_path_servers_are_given(values: dict) -> None:
+    single = values["singleuser"]
+    exchange = single["extraEnv"][classhub.EXCHANGE_ENV]
+    assert exchange == classhub.SHARED_EXCHANGE
+    mounts = {m["name"]: m["mountPath"] for m in single["storage"]["extraVolumeMounts"]}
+    volumes = {v["name"]: v for v in single["storage"]["extraVolumes"]}
+    assert mounts["nbgrader-exchange"] == exchange
+    assert volumes["nbgrader-exchange"]["persistentVolumeClaim"]["claimName"]
+    init = single["initContainers"][0]
+    assert f"chmod 1777 {exchange}" in " ".join(init["command"]) and init["securityContext"]["runAsUser"] == 0
+    # Distinct uids per user, else nbgrader's file permissions protect nothing between pods.
+    assert "c.KubeSpawner.uid = lambda spawner: 10000 + spawner.user.id" in values["hub"]["extraConfig"][
+        "mobilizing-action"]
+
+
+@pytest.mark.parametrize("role", ["student", "instructor"])
+def test_role_files_are_the_local_hubs(values: dict, role: str) -> None:
+    files = _files(values)
+    nbgrader = files[f"{ROLES}/{role}/nbgrader_config.py"]["stringData"]
+    assert nbgrader == classhub.nbgrader_config_text(role, classhub.DEFAULT_COURSE_ID)
+    server = files[f"{ROLES}/{role}/jupyter_server_config.d/mobilizing-role.json"]["data"]
+    assert server == classhub.server_config(role)
+    page = files[f"{ROLES}/{role}/labconfig/page_config.json"]["data"]
+    assert page == classhub.page_config(role)
+
+
+def test_formgrader_is_for_instructors_only(values: dict) -> None:
+    files = _files(values)
+    student_server = files[f"{ROLES}/student/jupyter_server_config.d/mobilizing-role.json"]["data"]
+    assert student_server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
+    student_page = files[f"{ROLES}/student/labconfig/page_config.json"]["data"]
+    assert student_page["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
+    instructor = json.dumps(files[f"{ROLES}/instructor/jupyter_server_config.d/mobilizing-role.json"]["data"])
+    assert "formgrader" not in instructor  # the venv's nbgrader.json enables it
+
+
+def test_groups_pick_the_role_config_as_locally(values: dict) -> None:
+    hub = values["hub"]
+    code = hub["extraConfig"]["mobilizing-action"]
+    compile(code, "extraConfig", "exec")
+    assert f'g.name == "{classhub.INSTRUCTORS_GROUP}"' in code
+    assert f'["{classhub.INSTRUCTORS_GROUP}"]' in code and f'["{classhub.STUDENTS_GROUP}"]' in code
+    assert '"JUPYTER_CONFIG_PATH": f"{ROLES}/{role}"' in code and f'ROLES = "{ROLES}"' in code
+    assert hub["config"]["Authenticator"]["manage_groups"] is True
+    assert hub["config"]["JupyterHub"]["authenticator_class"] == "ltiauthenticator.lti13.auth.LTI13Authenticator"
+    lti = hub["config"]["LTI13Authenticator"]
+    assert {"issuer", "client_id", "authorize_url", "jwks_endpoint"} <= set(lti)
