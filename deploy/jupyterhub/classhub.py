@@ -230,6 +230,15 @@ def ensure_user(name: str, password: str) -> bool:
     return created
 
 
+def create_login_less_user(name: str) -> None:
+    """A local account without a password (login only through the hub's LTI/OAuth), home 0700."""
+    result = subprocess.run(["useradd", "--create-home", "--user-group", "--shell", "/bin/bash", name],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"cannot create local user {name!r} (is it a valid Linux user name?): {result.stderr}")
+    Path(pwd.getpwnam(name).pw_dir).chmod(0o700)
+
+
 def ensure_users(settings: HubSettings) -> dict[str, str]:
     """Every instructor and student as a local user with a fresh generated password."""
     passwords = {name: secrets.token_urlsafe(9) for name in settings.users}
@@ -249,6 +258,8 @@ async def prepare_user_server(spawner) -> None:  # noqa: ANN001 (a jupyterhub Sp
     settings = HubSettings.from_env()
     name = spawner.user.name
     role = settings.role_of({group.name for group in spawner.user.groups})
+    if not user_exists(name) and os.environ.get(ENV_PREFIX + "CREATE_USERS") == "1":
+        create_login_less_user(name)  # LTI/OAuth users (auth_examples.py) have no local account yet
     entry = pwd.getpwnam(name)
     spawner.environment.update({
         "JUPYTER_CONFIG_PATH": str(settings.role_dir(role)),

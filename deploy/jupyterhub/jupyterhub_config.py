@@ -5,6 +5,7 @@
 # Settings come from MOBILIZING_HUB_* variables (see classhub.HubSettings); every path is derived
 # from this file's location. Authentication: PAM against the local users (see auth_examples.py for
 # LTI 1.3 and OAuth).
+import os
 import sys
 from pathlib import Path
 
@@ -60,3 +61,7 @@ c.Spawner.pre_spawn_hook = classhub.prepare_user_server
 c.Spawner.start_timeout = 120  # a busy 2-core machine may need a while for the first JupyterLab
 c.Spawner.http_timeout = 120
 c.JupyterHub.cleanup_servers = True  # stopping the hub stops every user server
+
+# --- LTI 1.3 / OAuth instead of PAM: a file of your own, see auth_examples.py
+if extra := os.environ.get(classhub.ENV_PREFIX + "EXTRA_CONFIG"):
+    load_subconfig(extra)  # noqa: F821 (traitlets provides it)
