@@ -83,7 +83,8 @@ class Dashboard:
         self.save_button = widgets.Button(description="Save", tooltip="Save this grade")
         self.save_button.add_class("ma-save")
         self.next_button = widgets.Button(description="Save and next ungraded", button_style="primary",
-                                          tooltip="Save this grade, then open the next answer still to grade")
+                                          tooltip="Save this grade, then open the next answer still to grade",
+                                          layout=widgets.Layout(width="auto", min_width="13em"))
         self.next_button.add_class("ma-save-next")
         self.prev_nav = widgets.Button(description="Previous", tooltip="Previous submission (unsaved changes are lost)")
         self.next_nav = widgets.Button(description="Next", tooltip="Next submission (unsaved changes are lost)")
