@@ -73,8 +73,3 @@ test-hub: hub-install chromium
 # Rubric grading with 500 submissions: queue, dashboard, save, re-score, report vs stock `nbgrader export`.
 bench-rubric: install
 	$(BIN)/python -m benchmarks.rubric_scale --students 500
-
-.PHONY: bench-rubric
-# Rubric grading with 500 submissions: queue, dashboard, save, re-score, report vs stock `nbgrader export`.
-bench-rubric: install
-	$(BIN)/python -m benchmarks.rubric_scale --students 500
