@@ -1,0 +1,73 @@
+"""Per-user setup that needs no hub: lesson copies never overwrite, settings round-trip, role files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tests.paths import NOTEBOOKS, REPO
+
+sys.path.insert(0, str(REPO / "deploy" / "jupyterhub"))
+import classhub  # noqa: E402 (deploy/jupyterhub is not a package)
+import prepare_user  # noqa: E402
+
+
+def test_copy_missing_keeps_edits_and_restores_deleted(tmp_path: Path) -> None:
+    dest = tmp_path / "home" / "mobilizing-action"
+    names = prepare_user.lesson_names(NOTEBOOKS, "student")
+    assert prepare_user.copy_missing(NOTEBOOKS, dest, names) == names
+    (dest / names[0]).write_text("my edits", encoding="utf-8")
+    (dest / names[1]).unlink()
+    assert prepare_user.copy_missing(NOTEBOOKS, dest, names) == [names[1]]
+    assert (dest / names[0]).read_text(encoding="utf-8") == "my edits"
+    assert (dest / names[1]).read_bytes() == (NOTEBOOKS / names[1]).read_bytes()
+
+
+def test_copy_missing_never_writes_through_a_users_link(tmp_path: Path) -> None:
+    dest = tmp_path / "lessons"
+    dest.mkdir()
+    victim = tmp_path / "not-yours.txt"
+    (dest / "00_overview.ipynb").symlink_to(victim)  # dangling: exists() is False, the link is not
+    assert prepare_user.copy_missing(NOTEBOOKS, dest, ["00_overview.ipynb"]) == []
+    assert not victim.exists()
+
+
+def test_students_get_lessons_and_instructors_also_their_notebooks() -> None:
+    student = prepare_user.lesson_names(NOTEBOOKS, "student")
+    instructor = prepare_user.lesson_names(NOTEBOOKS, "instructor")
+    assert "00_overview.ipynb" in student and not any(n.startswith("instructor/") for n in student)
+    extra = [n for n in instructor if n not in student]
+    assert extra and all(n.startswith("instructor/") and n.count("/") == 1 for n in extra)  # no nbgrader sources
+
+
+def test_settings_round_trip_through_the_environment(tmp_path: Path) -> None:
+    settings = classhub.HubSettings(runtime=tmp_path, port=9100, hub_port=9101, proxy_api_port=9102,
+                                    instructors=("prof",), students=("ann", "bo"), course_id="fg-2026",
+                                    exchange=tmp_path / "ex")
+    assert classhub.HubSettings.from_env(settings.to_env()) == settings
+    defaults = classhub.HubSettings.from_env({})
+    assert (defaults.ip, defaults.port, defaults.instructors, defaults.students) == (
+        "127.0.0.1", 8000, ("instructor1",), ("student1", "student2"))
+    assert defaults.runtime == classhub.HERE / "runtime" and defaults.exchange == defaults.runtime / "exchange"
+
+
+def test_role_nbgrader_configs_load_and_point_at_the_exchange(tmp_path: Path, monkeypatch) -> None:
+    from traitlets.config.loader import PyFileConfigLoader
+
+    course = tmp_path / "home" / "course"
+    course.mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text("c = get_config()\nc.Exchange.root = '/course-local'\n"
+                                               "c.CourseDirectory.db_url = 'sqlite:///x.db'\n", encoding="utf-8")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv(classhub.EXCHANGE_ENV, "/srv/shared")
+    for role in ("instructor", "student"):
+        (tmp_path / role).mkdir()
+        (tmp_path / role / "nbgrader_config.py").write_text(classhub.nbgrader_config_text(role, "fg"), encoding="utf-8")
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path / role)).load_config()
+        assert config.CourseDirectory.course_id == "fg"
+        assert config.Exchange.root == "/srv/shared"  # the hub's exchange wins over the course's own
+        if role == "instructor":
+            assert config.CourseDirectory.root == str(course)
+            assert config.CourseDirectory.db_url == "sqlite:///x.db"  # the course config was loaded
+        else:
+            assert "root" not in config.CourseDirectory
