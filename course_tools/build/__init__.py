@@ -1,0 +1,1 @@
+"""Generate notebooks from content, deterministically (same content, same bytes)."""
