@@ -165,7 +165,7 @@ def load_course(root: Path | None = None) -> Course:
             if path.stem not in module.lessons:
                 check.report(path, "id", f"lesson '{path.stem}' is not in {check.name(module_path)} lessons")
 
-    activities = _load_activities(check, root, lessons, seed)
+    activities = _load_activities(check, root, set(module.lessons) if module else set(), seed)
     assignments = _load_assignments(check, root, seed)
     tables = {p.stem: p for p in sorted((root / "data").glob("*.csv"))}
     for path in tables.values():
@@ -196,7 +196,7 @@ def _check_lesson(check: _Checker, path: Path, lesson: Lesson, objective_ids: se
         check.seed_ref(path, f"points[{i}].seed", point.seed, seed)
 
 
-def _load_activities(check: _Checker, root: Path, lessons: dict[str, Lesson],
+def _load_activities(check: _Checker, root: Path, lesson_ids: set[str],
                      seed: dict[str, SeedBullet]) -> dict[str, ActivityFile]:
     found: dict[str, ActivityFile] = {}
     for path in sorted((root / "activities").glob("*.yaml")):
@@ -205,7 +205,7 @@ def _load_activities(check: _Checker, root: Path, lessons: dict[str, Lesson],
             continue
         if spec.lesson != path.stem:
             check.report(path, "lesson", f"'{spec.lesson}' does not match the file name '{path.stem}'")
-        if lessons and spec.lesson not in lessons:
+        if lesson_ids and spec.lesson not in lesson_ids:
             check.report(path, "lesson", f"unknown lesson '{spec.lesson}'")
         check.unique(path, "activities", (a.id for a in spec.activities))
         for i, activity in enumerate(spec.activities):
