@@ -30,6 +30,9 @@ c.JupyterHub.db_url = f"sqlite:///{settings.runtime / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(settings.runtime / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(settings.runtime / "jupyterhub.pid")
 
+# --- the home page gives instructors an 'Open the formgrader (new tab)' button (nbgrader #1870)
+c.JupyterHub.template_paths = [str(HERE / "templates")]
+
 # --- who may log in, and in which group
 c.JupyterHub.authenticator_class = "pam"  # local users, passwords set by `make hub`
 c.Authenticator.allowed_users = set(settings.users)

@@ -44,6 +44,14 @@ def _login(browser, hub: ClassHub, name: str):
 def test_instructor_formgrader_loads_in_its_own_tab(chromium, class_hub: ClassHub, round_trip: RoundTrip) -> None:
     context, page = _login(chromium, class_hub, INSTRUCTOR)
     try:
+        # The hub's home page button opens the formgrader in a new top-level tab.
+        page.goto(f"{class_hub.url}/hub/home")
+        with context.expect_page() as opened:
+            page.click("#formgrader")
+        tab = opened.value
+        tab.wait_for_url("**/formgrader/manage_assignments")
+        tab.locator("tr", has_text=ASSIGNMENT).first.wait_for()
+        tab.close()
         response = page.goto(f"{class_hub.url}/user/{INSTRUCTOR}/formgrader")
         page.wait_for_url("**/formgrader/manage_assignments")
         row = page.locator("tr", has_text=ASSIGNMENT).first
@@ -64,6 +72,11 @@ def test_instructor_formgrader_loads_in_its_own_tab(chromium, class_hub: ClassHu
 def test_student_lab_has_assignments_but_no_formgrader(chromium, class_hub: ClassHub) -> None:
     context, page = _login(chromium, class_hub, STUDENTS[0])
     try:
+        home = context.new_page()
+        home.goto(f"{class_hub.url}/hub/home")
+        home.locator("#start").wait_for()
+        assert home.locator("#formgrader").count() == 0, "a student's hub page offers the formgrader"
+        home.close()
         page.wait_for_selector(".jp-LabShell", timeout=120_000)
         # The student's own copy of the lessons is in the file browser.
         page.locator(".jp-DirListing-itemText", has_text="mobilizing-action").wait_for()
