@@ -153,6 +153,7 @@ def init_course(course: Course, root: Path | None = None, course_id: str = DEFAU
     paths = CoursePaths(Path(root) if root else default_course_dir())
     report = []
     paths.exchange.mkdir(parents=True, exist_ok=True)
+    (paths.root / "student").mkdir(exist_ok=True)  # Exchange.assignment_dir: the Assignments panel needs it
     assignments = course_assignments(course)
     text = config_text(course_id, late_policies(assignments))
     if not paths.config.is_file():

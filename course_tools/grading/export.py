@@ -61,7 +61,7 @@ def grade_table(db_url: str, assignment_id: str, order: list[str] | None = None)
     cells = [c for c in (order or []) if c in set(maxima.cell)] + sorted(set(maxima.cell) - set(order or []))
     extra = rows.extra_credit.fillna(0.0)
     rows["score"] = rows.manual_score.where(rows.manual_score.notna(), rows.auto_score) + extra
-    rows.loc[rows.manual_score.isna() & rows.auto_score.isna(), "score"] = 0.0
+    # no manual and no automatic score: not graded yet, left empty (nbgrader would count 0)
     people = rows.drop_duplicates("student_id").set_index("student_id")[
         ["first_name", "last_name", "email", "timestamp", "duedate"]]
     graded = rows.dropna(subset=["cell"])
