@@ -40,7 +40,7 @@ bench: install
 	$(BIN)/python benchmarks/lifecycle.py
 
 lint: install
-	$(BIN)/ruff check course_tools tests
+	$(BIN)/ruff check course_tools tests benchmarks deploy
 
 test: install chromium lint
 	$(BIN)/python -m pytest -q

@@ -7,13 +7,17 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from course_tools import CourseToolsError, __version__
-from course_tools.content.loader import ContentError
+# jsonschema compiles a Lark grammar for its 'iri' format check when rfc3987_syntax is installed (2-3 s for
+# every command); nbformat's schema uses no 'format', so the CLI blocks that optional import up front.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+
+from course_tools import CourseToolsError, __version__  # noqa: E402
+from course_tools.content.loader import ContentError  # noqa: E402
 
 # Each module has register(subparsers); a subcommand sets `func` taking the parsed args.
 COMMAND_MODULES = [
-    "course_tools.commands.grading",
     "course_tools.commands.content",
+    "course_tools.commands.grading",
     "course_tools.commands.rubric",
 ]
 

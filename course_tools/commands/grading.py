@@ -10,11 +10,6 @@ from pathlib import Path
 from course_tools.cli import add_command
 from course_tools.content.loader import find_content_dir, load_course
 
-# jsonschema compiles a Lark grammar for its 'iri' format check when rfc3987_syntax is installed
-# (2-3 s for every command on a busy machine); nbformat's schema uses no 'format' at all. This
-# module is imported first by the CLI (COMMAND_MODULES), before anything imports jsonschema.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
-
 
 def _course_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--course", type=Path, help="course directory (default: course/ in the repo)")
