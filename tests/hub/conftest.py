@@ -12,6 +12,7 @@ MOBILIZING_HUB_TESTS=1 (set by `make test-hub`) a missing piece fails instead of
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import pwd
@@ -37,6 +38,7 @@ import classhub  # noqa: E402 (deploy/jupyterhub is not a package)
 INSTRUCTOR = "mahub_inst"
 STUDENTS = ("mahub_stu1", "mahub_stu2")
 COURSE_ID = classhub.DEFAULT_COURSE_ID
+LOCK_FILE = Path(tempfile.gettempdir()) / "mobilizing-hub-tests.lock"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -242,6 +244,17 @@ def _stop(hub: ClassHub) -> None:
 def class_hub() -> Iterator[ClassHub]:
     """The running class hub with the instructor and two students logged in and their servers up."""
     _require_hub()
+    # One hub test run at a time on a machine: runs share the test users' names.
+    lock = open(LOCK_FILE, "w")  # noqa: SIM115 (held until the end of the session)
+    deadline = time.monotonic() + 300
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                pytest.fail(f"another hub test run holds {LOCK_FILE} for more than 5 minutes")
+            time.sleep(1)
     names = (INSTRUCTOR, *STUDENTS)
     remove_users(names)  # a fresh class: an earlier run's users, homes and processes go
     runtime = Path(tempfile.mkdtemp(prefix="mobilizing-hub-"))
@@ -270,6 +283,7 @@ def class_hub() -> Iterator[ClassHub]:
         if not keep:
             remove_users(names)
             shutil.rmtree(runtime, ignore_errors=True)
+        lock.close()
 
 
 ASSIGNMENT = "review6"
