@@ -86,6 +86,23 @@ c.Validator.failed_warning = (
     "is unanswered: double-click it, write your answer, press Shift+Enter, save, then validate again."
 )
 
+# No student HTML runs for a grader (course_tools/grading/sanitize.py): answers' tags become visible
+# text and active outputs become text, in the autograded copy (formgrader and feedback render it) and
+# again whenever nbconvert renders a submission as HTML (formgrader's page, feedback files).
+_SAFE = "course_tools.grading.sanitize.NeutraliseStudentHTML"
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput", "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec", "nbgrader.preprocessors.OverwriteCells",
+    _SAFE, "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    "nbgrader.preprocessors.Execute", "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
+    _SAFE, "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.HTMLExporter.preprocessors = [_SAFE]
+
 # Late policies from content/assignments (applied by nbgrader's AssignLatePenalties).
 c.AssignLatePenalties.plugin_class = "course_tools.grading.late.CourseLatePenalty"
 c.CourseLatePenalty.policies = {json.dumps(policies, indent=4, sort_keys=True)}

@@ -50,6 +50,7 @@ from traitlets.config import Config
 
 from course_tools import CourseToolsError
 from course_tools.grading.late import clip_penalty
+from course_tools.grading.sanitize import NeutraliseStudentHTML
 
 CHUNK = 25
 
@@ -135,8 +136,11 @@ class RecordAutoGrades(NbGraderPreprocessor):
 
 # Autograde.sanitize_preprocessors and autograde_preprocessors under --no-execute (Execute and
 # ClearOutput are disabled by that flag), with the gradebook writers replaced by RecordAutoGrades.
-SANITIZE = [DeduplicateIds, SnapshotOverwriteKernelspec, SnapshotOverwriteCells, CheckCellMetadata]
-GRADE = [IgnorePattern, ClearMetadataPreprocessor, LimitOutput, RecordAutoGrades, CheckCellMetadata]
+# NeutraliseStudentHTML sits where the course's nbgrader_config.py puts it for stock autograde.
+SANITIZE = [DeduplicateIds, SnapshotOverwriteKernelspec, SnapshotOverwriteCells, NeutraliseStudentHTML,
+            CheckCellMetadata]
+GRADE = [IgnorePattern, ClearMetadataPreprocessor, LimitOutput, NeutraliseStudentHTML, RecordAutoGrades,
+         CheckCellMetadata]
 
 
 @dataclass

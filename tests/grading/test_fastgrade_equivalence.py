@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 
 from course_tools.grading.lifecycle import autograde, collect
 from tests.grading.conftest import LATE, ON_TIME, fetch_and_submit, set_submitted_time
+from tests.rubric.classroom import XSS
 
 ROWS = {
     "student": "SELECT id, first_name, last_name, email FROM student",
@@ -68,7 +69,7 @@ def grade_by_hand(root: Path) -> None:
 def test_same_gradebook_as_stock_no_execute(released: Path, tmp_path: Path) -> None:
     fetch_and_submit(released, "alice", {"phases": "Dissemination, then a programme.",
                                          "national": "Ownership matters."}, tmp_path / "alice")
-    fetch_and_submit(released, "bob", {"national": "It is where people live."}, tmp_path / "bob")
+    fetch_and_submit(released, "bob", {"national": "It is where people live. " + XSS}, tmp_path / "bob")
     fetch_and_submit(released, "dmitri", {}, tmp_path / "dmitri")  # not on the roster, nothing answered
     collect(released, "review6")
     set_submitted_time(released, "alice", ON_TIME)
@@ -81,6 +82,10 @@ def test_same_gradebook_as_stock_no_execute(released: Path, tmp_path: Path) -> N
     assert snapshot(released) == snapshot(stock)
     assert autograded_files(released) == autograded_files(stock)
     assert ("bob", "review6", "0", "0.0") in snapshot(released)["notebook"]  # late, but nothing graded yet
+    # both ran the course's NeutraliseStudentHTML: the answer's tags are text in the graded copy
+    graded = (released / "autograded" / "bob" / "review6" / "review6.ipynb").read_text()
+    assert "&lt;img src=x onerror" in graded and "<img src=x" not in graded
+    assert "<img src=x" in (released / "submitted" / "bob" / "review6" / "review6.ipynb").read_text()
 
     for root in (released, stock):
         grade_by_hand(root)
