@@ -46,21 +46,39 @@ def lesson_names(lessons: Path, role: str) -> list[str]:
     return names
 
 
+def hub_block(exchange: Path) -> str:
+    return (f"\n{HUB_MARK}\n# The hub's shared exchange; prepare_user.py re-adds this after each `course-tools init`.\n"
+            f"c.Exchange.root = {str(exchange)!r}\n")
+
+
+def split_hub_block(text: str) -> str:
+    """The config as course-tools wrote it, without our block (so its checksum still holds)."""
+    index = text.find("\n" + HUB_MARK + "\n")
+    return text if index < 0 else text[:index]
+
+
 def ensure_course(home: Path, exchange: Path, course_id: str) -> str:
-    """`course-tools init ~/course` once, then point its config at the shared exchange."""
+    """`course-tools init ~/course` (create, or bring a generated config up to date), then point its
+    config at the shared exchange. A config the instructor edited is kept as it is."""
+    from course_tools.content.loader import find_content_dir, load_course
+    from course_tools.grading.coursedir import config_is_generated, init_course
+
     course = home / COURSE_SUBDIR
     config = course / "nbgrader_config.py"
-    if config.is_file() and HUB_MARK in config.read_text(encoding="utf-8"):
-        return f"course {course} ready"
-    from course_tools.content.loader import find_content_dir, load_course
-    from course_tools.grading.coursedir import init_course
-
+    existed = config.is_file()
+    if existed:
+        base = split_hub_block(config.read_text(encoding="utf-8"))
+        if not config_is_generated(base):
+            if HUB_MARK not in config.read_text(encoding="utf-8"):
+                with config.open("a", encoding="utf-8") as out:
+                    out.write(hub_block(exchange))
+            return f"course {course} kept (config edited by the instructor)"
+        config.write_text(base, encoding="utf-8")  # init sees its own file and may update it
     init_course(load_course(find_content_dir()), course, course_id)
     with config.open("a", encoding="utf-8") as out:
-        out.write(f"\n{HUB_MARK}\n# The hub's shared exchange (course-tools init keeps this edited file).\n"
-                  f"c.Exchange.root = {str(exchange)!r}\n")
+        out.write(hub_block(exchange))
     course.chmod(0o700)
-    return f"course {course} created"
+    return f"course {course} {'updated' if existed else 'created'}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -71,3 +71,21 @@ def test_role_nbgrader_configs_load_and_point_at_the_exchange(tmp_path: Path, mo
             assert config.CourseDirectory.db_url == "sqlite:///x.db"  # the course config was loaded
         else:
             assert "root" not in config.CourseDirectory
+
+
+def test_instructor_course_follows_course_tools_and_keeps_the_exchange(tmp_path: Path) -> None:
+    from course_tools.grading.coursedir import config_is_generated
+
+    exchange = tmp_path / "exchange"
+    assert "created" in prepare_user.ensure_course(tmp_path, exchange, "fg")
+    config = tmp_path / "course" / "nbgrader_config.py"
+    text = config.read_text(encoding="utf-8")
+    assert text.count(prepare_user.HUB_MARK) == 1 and f"c.Exchange.root = {str(exchange)!r}" in text
+    assert config_is_generated(prepare_user.split_hub_block(text))  # course-tools can still update it
+    assert "updated" in prepare_user.ensure_course(tmp_path, exchange, "fg")
+    assert config.read_text(encoding="utf-8") == text
+    config.write_text(text.replace("c.CourseDirectory.course_id = 'fg'", "c.CourseDirectory.course_id = 'mine'"),
+                      encoding="utf-8")
+    assert "kept" in prepare_user.ensure_course(tmp_path, exchange, "fg")
+    assert "'mine'" in config.read_text(encoding="utf-8")
+    assert config.read_text(encoding="utf-8").count(prepare_user.HUB_MARK) == 1
