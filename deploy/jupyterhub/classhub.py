@@ -93,8 +93,13 @@ class HubSettings:
         return self.instructors + self.students
 
     @property
+    def private(self) -> Path:
+        """The hub's own state (database, secrets, tokens, passwords, logs): root only, mode 0700."""
+        return self.runtime / "hub"
+
+    @property
     def admin_token_file(self) -> Path:
-        return self.runtime / "admin-api-token"
+        return self.private / "admin-api-token"
 
     def role_dir(self, role: str) -> Path:
         return self.runtime / "roles" / role
@@ -167,8 +172,8 @@ def prepare_runtime(settings: HubSettings) -> str:
     and the admin API token; return the token."""
     settings.runtime.mkdir(parents=True, exist_ok=True)
     settings.runtime.chmod(0o755)  # users' servers read roles/ and reach the exchange through it
-    for private in ("logs",):
-        (settings.runtime / private).mkdir(mode=0o700, exist_ok=True)
+    settings.private.mkdir(exist_ok=True)
+    settings.private.chmod(0o700)
     settings.exchange.mkdir(parents=True, exist_ok=True)
     # nbgrader release checks `mode & 0o777 == 0o777`; the sticky bit stops users deleting others' files.
     settings.exchange.chmod(0o1777)
@@ -310,7 +315,7 @@ def up(settings: HubSettings) -> int:
         print(f"hub: allowed other users to traverse {folder} (o+x, not list) so their servers can run the venv")
     token = prepare_runtime(settings)
     passwords = ensure_users(settings)
-    accounts = settings.runtime / "accounts.txt"
+    accounts = settings.private / "accounts.txt"
     accounts.write_text("".join(f"{n}\t{p}\n" for n, p in passwords.items()), encoding="utf-8")
     accounts.chmod(0o600)
     print(f"\nMobilizing Action class hub: {settings.url}/hub/login\n")
@@ -319,11 +324,11 @@ def up(settings: HubSettings) -> int:
         print(f"  {role:<10} {name:<14} password {password}")
     first = settings.instructors[0] if settings.instructors else "INSTRUCTOR"
     print(f"\n  formgrader (instructors; open it in its own tab): {settings.url}/user/{first}/formgrader")
-    print(f"  state: {settings.runtime} (accounts.txt has the passwords)  Ctrl-C stops the hub and every server\n",
+    print(f"  state: {settings.runtime} (passwords in hub/accounts.txt)  Ctrl-C stops the hub and every server\n",
           flush=True)
     os.environ.update(settings.to_env())
     os.environ[ENV_PREFIX + "ADMIN_TOKEN"] = token
-    os.chdir(settings.runtime)
+    os.chdir(settings.private)
     hub = str(VENV_BIN / "jupyterhub")
     os.execv(hub, [hub, "-f", str(CONFIG_FILE)])
     return 0  # not reached

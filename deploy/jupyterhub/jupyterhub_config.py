@@ -23,12 +23,12 @@ c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = settings.hub_port
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings.proxy_api_port}"
 c.ConfigurableHTTPProxy.command = [str(classhub.PROXY)]  # npm package in deploy/jupyterhub/node_modules
-c.ConfigurableHTTPProxy.pid_file = str(settings.runtime / "jupyterhub-proxy.pid")
+c.ConfigurableHTTPProxy.pid_file = str(settings.private / "jupyterhub-proxy.pid")
 
-# --- state: all of it in the runtime folder (git-ignored; MOBILIZING_HUB_RUNTIME moves it)
-c.JupyterHub.db_url = f"sqlite:///{settings.runtime / 'jupyterhub.sqlite'}"
-c.JupyterHub.cookie_secret_file = str(settings.runtime / "jupyterhub_cookie_secret")
-c.JupyterHub.pid_file = str(settings.runtime / "jupyterhub.pid")
+# --- state: in the runtime folder (git-ignored; MOBILIZING_HUB_RUNTIME moves it); the hub's own in hub/ (0700)
+c.JupyterHub.db_url = f"sqlite:///{settings.private / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(settings.private / "jupyterhub_cookie_secret")
+c.JupyterHub.pid_file = str(settings.private / "jupyterhub.pid")
 
 # --- the home page gives instructors an 'Open the formgrader (new tab)' button (nbgrader #1870)
 c.JupyterHub.template_paths = [str(HERE / "templates")]
@@ -42,7 +42,7 @@ c.JupyterHub.load_groups = {
     classhub.STUDENTS_GROUP: {"users": list(settings.students)},
 }
 # No hub admins by default: an instructor needs nobody else's server. The `class-admin` service
-# (token in runtime/admin-api-token) starts and stops servers for scripts and tests.
+# (token in runtime/hub/admin-api-token) starts and stops servers for scripts and tests.
 c.JupyterHub.services = [{"name": "class-admin", "api_token": classhub.admin_token(settings)}]
 c.JupyterHub.load_roles = [{
     "name": "class-admin",

@@ -227,7 +227,7 @@ def _stop(hub: ClassHub) -> None:
     for name in hub.users:
         with contextlib.suppress(Exception):  # teardown goes on
             hub.hub_api("DELETE", f"/users/{name}/server")
-    proxy_pid_file = hub.settings.runtime / "jupyterhub-proxy.pid"
+    proxy_pid_file = hub.settings.private / "jupyterhub-proxy.pid"
     proxy_pid = int(proxy_pid_file.read_text()) if proxy_pid_file.is_file() else None
     if hub.proc.poll() is None:
         hub.proc.send_signal(signal.SIGTERM)
@@ -265,11 +265,12 @@ def class_hub() -> Iterator[ClassHub]:
     classhub.open_path_for_users(classhub.needed_paths())
     token = classhub.prepare_runtime(settings)
     passwords = classhub.ensure_users(settings)
-    log = runtime / "logs" / "jupyterhub.log"
+    log = settings.private / "jupyterhub.log"
     env = {**os.environ, **settings.to_env(), classhub.ENV_PREFIX + "ADMIN_TOKEN": token}
     with log.open("w") as out:
         proc = subprocess.Popen([str(classhub.VENV_BIN / "jupyterhub"), "-f", str(classhub.CONFIG_FILE)],
-                                cwd=runtime, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                                cwd=settings.private, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
     hub = ClassHub(settings, token, proc, log, {n: HubUser(n, passwords[n]) for n in names})
     try:
         _wait(lambda: _hub_answers(settings.url), 90, "the hub answering", proc=proc, log=log)

@@ -138,7 +138,8 @@ def test_student_cannot_read_another_students_submission_on_disk(class_hub: Clas
     targets = {"inbound": str(inbound), "feedback": str(feedback),
                "other_home": other_home, "other_answer": f"{other_home}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb",
                "course": f"{instructor_home}/course", "gradebook": f"{instructor_home}/course/gradebook.db",
-               "submitted": f"{instructor_home}/course/submitted/{other}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"}
+               "submitted": f"{instructor_home}/course/submitted/{other}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb",
+               "hub_database": str(class_hub.settings.private / "jupyterhub.sqlite")}
     result = run_as(prober, [sys.executable, "-c", PROBE, json.dumps(targets), str(inbound / f"{other}+*")])
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout)
