@@ -39,7 +39,7 @@ def analytics_notebook(course: Course) -> NotebookNode:
            "For instructors. Scores per student and question, per-question statistics, how often each rubric "
            "item was given (which key points the class missed) and late submissions. The same CSV files and "
            "charts are written by `course-tools report` into the course directory's `reports/` folder."),
-        code("from course_tools.widgets.widget_analytics import analytics\n\nreport = analytics()"),
+        code("from course_tools.widgets.widget_analytics import analytics\nreport = analytics()"),
     ], "class-analytics", title="Class analytics")
 
 
