@@ -367,3 +367,40 @@ def round_trip(class_hub: ClassHub) -> RoundTrip:
         html = hub.server(student, "GET", f"api/contents/{folder}/{ASSIGNMENT}.html")
         trip.feedback_html[student] = _ok(html, f"{student} reads feedback")["content"]
     return trip
+
+
+def run_in_kernel(hub: ClassHub, name: str, code: str, timeout: float = 120) -> str:
+    """Start a kernel in `name`'s server with their token, run `code`, return its stdout (errors raise)."""
+    import uuid
+
+    import websocket
+
+    kernel = hub.server(name, "POST", "api/kernels", json={"name": "python3"})
+    assert kernel.status_code == 201, f"{name} starts a kernel: {kernel.status_code} {kernel.text[:300]}"
+    kernel_id = kernel.json()["id"]
+    ws_url = hub.url.replace("http://", "ws://") + f"/user/{name}/api/kernels/{kernel_id}/channels"
+    sock = websocket.create_connection(ws_url, header=[f"Authorization: token {hub.users[name].token}"],
+                                       timeout=timeout)
+    msg_id = uuid.uuid4().hex
+    sock.send(json.dumps({"header": {"msg_id": msg_id, "msg_type": "execute_request", "username": name,
+                                     "session": uuid.uuid4().hex, "version": "5.3"},
+                          "parent_header": {}, "metadata": {}, "channel": "shell",
+                          "content": {"code": code, "silent": False, "store_history": False,
+                                      "user_expressions": {}, "allow_stdin": False}}))
+    out, deadline = [], time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            message = json.loads(sock.recv())
+            if message.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind, content = message["msg_type"], message["content"]
+            if kind == "stream" and content["name"] == "stdout":
+                out.append(content["text"])
+            elif kind == "error":
+                raise AssertionError(f"{name}'s kernel: {content['ename']}: {content['evalue']}")
+            elif kind == "status" and content["execution_state"] == "idle":
+                return "".join(out)
+        raise TimeoutError(f"{name}'s kernel did not finish within {timeout}s")
+    finally:
+        sock.close()
+        hub.server(name, "DELETE", f"api/kernels/{kernel_id}")

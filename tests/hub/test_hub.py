@@ -24,6 +24,7 @@ from tests.hub.conftest import (
     assignments,
     classhub,
     run_as,
+    run_in_kernel,
 )
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(420)]
@@ -42,6 +43,28 @@ def test_each_user_logs_in_and_gets_a_server_with_own_lessons(class_hub: ClassHu
     groups = {g["name"]: sorted(g["users"]) for g in class_hub.hub_api("GET", "/groups").json()}
     assert groups[classhub.INSTRUCTORS_GROUP] == [INSTRUCTOR]
     assert groups[classhub.STUDENTS_GROUP] == sorted(STUDENTS)
+
+
+LESSON_CODE = """
+import getpass, json, os, sys
+from course_tools import notebook as ct
+from course_tools.activities.progress import ProgressStore, default_path
+ct.start("global_follow_up")
+ct.activity("two-phases")
+path = default_path(ct.course().root)
+ProgressStore(path).save("global_follow_up", "two-phases", "hub test", 1.0)
+print(json.dumps({"user": getpass.getuser(), "python": sys.executable, "progress": str(path),
+                  "owner": os.stat(path).st_uid}))
+"""
+
+
+def test_a_lesson_runs_in_the_students_own_kernel_and_saves_progress_at_home(class_hub: ClassHub) -> None:
+    student = STUDENTS[1]
+    entry = pwd.getpwnam(student)
+    seen = json.loads(run_in_kernel(class_hub, student, LESSON_CODE).strip().splitlines()[-1])
+    assert seen["user"] == student and seen["owner"] == entry.pw_uid
+    assert seen["python"].startswith(str(classhub.VENV_BIN))
+    assert seen["progress"] == f"{entry.pw_dir}/{classhub.LESSONS_SUBDIR}/.progress.json"
 
 
 def test_servers_run_the_repo_venv_as_their_own_user(class_hub: ClassHub) -> None:
