@@ -17,6 +17,10 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jupyterhub.spawner import Spawner
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -254,7 +258,7 @@ def ensure_users(settings: HubSettings) -> dict[str, str]:
 
 # ---------------------------------------------------------------- the hub's spawn hook
 
-async def prepare_user_server(spawner) -> None:  # noqa: ANN001 (a jupyterhub Spawner)
+async def prepare_user_server(spawner: Spawner) -> None:
     """JupyterHub pre_spawn_hook: pick the user's role config, then copy lessons (and, for an
     instructor, create ~/course) AS THE USER, so a student's own files or links are never
     written by root."""
@@ -271,6 +275,7 @@ async def prepare_user_server(spawner) -> None:  # noqa: ANN001 (a jupyterhub Sp
         EXCHANGE_ENV: str(settings.exchange),
         "MOBILIZING_PROGRESS": str(Path(entry.pw_dir) / LESSONS_SUBDIR / ".progress.json"),
     })
+    spawner.environment.pop("MOBILIZING_COURSE", None)  # a user moved out of `instructors` loses it
     if role == "instructor":
         spawner.environment["MOBILIZING_COURSE"] = str(Path(entry.pw_dir) / COURSE_SUBDIR)
     command = [str(VENV_BIN / "python"), str(PREPARE_USER), "--role", role, "--lessons", str(REPO / "notebooks"),
