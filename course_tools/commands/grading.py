@@ -12,7 +12,8 @@ from course_tools.content.loader import find_content_dir, load_course
 
 
 def _course_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--course", type=Path, help="course directory (default: course/ in the repo)")
+    parser.add_argument("--course", type=Path, help="course directory (default: $MOBILIZING_COURSE, else course/ "
+                        "in the repo)")
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -30,7 +31,8 @@ def register(subparsers) -> None:
                        "Create (or complete) the nbgrader course directory: config, exchange, sources, gradebook.",
                        "  course-tools init\n  course-tools init /srv/mobilizing --course-id fairglob-2026\n"
                        "  course-tools init --force        # also replace an edited config or source\n")
-    init.add_argument("dir", nargs="?", type=Path, help="course directory (default: course/ in the repo)")
+    init.add_argument("dir", nargs="?", type=Path, help="course directory (default: $MOBILIZING_COURSE, else "
+                      "course/ in the repo)")
     init.add_argument("--course-id", default="mobilizing-action", help="nbgrader course id")
     init.add_argument("--content", type=Path, help="content folder (default: ./content)")
     init.add_argument("--force", action="store_true", help="replace an edited config or source notebook")
@@ -78,6 +80,15 @@ def register(subparsers) -> None:
     feedback.add_argument("--no-release", action="store_true", help="generate only")
     _course_option(feedback)
 
+    backups = add_command(subparsers, "backups", run_backups,
+                          "List or restore the copies of gradebook.db and rubric.db taken before each step "
+                          "that can overwrite grades (collect, autograde, feedback, init --force, rubric edits).",
+                          "  course-tools backups list\n"
+                          "  course-tools backups restore 20261215-170000-123456-autograde\n")
+    backups.add_argument("action", choices=["list", "restore"])
+    backups.add_argument("name", nargs="?", help="backup to restore (a unique prefix is enough)")
+    _course_option(backups)
+
     export = add_command(subparsers, "export", run_export,
                          "Export grades: one row per student, one column per question (csv, canvas, moodle).",
                          "  course-tools export review6\n"
@@ -87,6 +98,25 @@ def register(subparsers) -> None:
     export.add_argument("--out", type=Path, help="output file (default: <course>/exports/<id>_<format>.csv)")
     export.add_argument("--title", help="assignment name in the LMS (default: the assignment id)")
     _course_option(export)
+
+
+def run_backups(args: argparse.Namespace) -> int:
+    from course_tools.grading.backup import keep_count, list_backups, restore_backup
+
+    root = _root(args)
+    if args.action == "restore":
+        if not args.name:
+            from course_tools import CourseToolsError
+
+            raise CourseToolsError("backups restore: name the backup (see `course-tools backups list`)")
+        chosen = restore_backup(root, args.name)
+        print(f"backups: restored {', '.join(chosen.files)} from {chosen.path} (the state before is saved too)")
+        return 0
+    found = list_backups(root)
+    for backup in found:
+        print(f"{backup.name}  {', '.join(backup.files)}")
+    print(f"backups: {len(found)} in {root / 'backups'} (the last {keep_count()} are kept)")
+    return 0
 
 
 def run_init(args: argparse.Namespace) -> int:
@@ -126,8 +156,15 @@ def run_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_batch(report) -> int:
+    for line in report.lines():
+        print(line, file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
 def run_collect(args: argparse.Namespace) -> int:
-    from course_tools.grading.lifecycle import collect
+    from course_tools.grading.lifecycle import collect_batch
 
     if args.zip:
         from course_tools.grading.zipcollect import DEFAULT_PATTERN, zip_collect
@@ -135,24 +172,28 @@ def run_collect(args: argparse.Namespace) -> int:
         students = zip_collect(_root(args), args.assignment, args.zip, args.pattern or DEFAULT_PATTERN)
         print(f"collect: {len(students)} submission(s) from {args.zip.name}: {', '.join(students)}")
         return 0
-    students = collect(_root(args), args.assignment)
-    print(f"collect: {len(students)} submission(s) of {args.assignment} in submitted/")
-    return 0
+    return _print_batch(collect_batch(_root(args), args.assignment))
 
 
 def run_autograde(args: argparse.Namespace) -> int:
-    from course_tools.grading.lifecycle import autograde
+    from course_tools.grading.lifecycle import autograde_batch
 
     start = time.perf_counter()
-    count = autograde(_root(args), args.assignment, force=args.force, progress=_progress, workers=args.workers)
-    print(f"autograde: {count} submission(s) recorded in {time.perf_counter() - start:.1f} s")
+    report = autograde_batch(_root(args), args.assignment, force=args.force, progress=_progress,
+                             workers=args.workers)
+    _print_batch(report)
+    print(f"autograde: done in {time.perf_counter() - start:.1f} s"
+          + (f" ({report.skipped} unchanged submission(s) skipped; --force redoes them)" if report.skipped else ""))
     return 0
 
 
 def run_feedback(args: argparse.Namespace) -> int:
     from course_tools.grading.lifecycle import feedback
 
-    count = feedback(_root(args), args.assignment, release_it=not args.no_release)
+    notes: list[str] = []
+    count = feedback(_root(args), args.assignment, release_it=not args.no_release, notes=notes)
+    for line in notes:
+        print(f"feedback: {line}", file=sys.stderr)
     print(f"feedback: {count} feedback file(s){'' if args.no_release else ' released'}")
     return 0
 

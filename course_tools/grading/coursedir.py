@@ -36,8 +36,13 @@ if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
 
 
+COURSE_ENV = "MOBILIZING_COURSE"
+
+
 def default_course_dir() -> Path:
-    """`course/` beside `content/` (the repo root in a checkout)."""
+    """$MOBILIZING_COURSE if set, else `course/` beside `content/` (the repo root in a checkout)."""
+    if env := os.environ.get(COURSE_ENV):
+        return Path(env)
     return find_content_dir().resolve().parent / "course"
 
 
@@ -193,6 +198,12 @@ def init_course(course: Course, root: Path | None = None, course_id: str = DEFAU
     for source in assignments.values():
         report.append(sync_source(paths.root, source, force))
     existed = paths.gradebook.is_file()
+    if force and existed:
+        from course_tools.grading.backup import backup_course
+
+        saved = backup_course(paths.root, "init-force")
+        if saved:
+            report.append(f"saved     {saved.path} (gradebook and rubric store, before --force)")
     register_assignments(paths.root, course_id, assignments)
     report.append(f"{'kept     ' if existed else 'created  '} {paths.gradebook}"
                   + (" (submissions and grades untouched)" if existed else ""))

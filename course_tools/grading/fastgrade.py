@@ -49,6 +49,14 @@ from nbgrader.preprocessors import (
 from traitlets.config import Config
 
 from course_tools import CourseToolsError
+from course_tools.grading.intake import (
+    DEFAULT_ANSWER_CAP,
+    BatchReport,
+    Expected,
+    Problem,
+    expected_from_release,
+    inspect_submission,
+)
 from course_tools.grading.late import clip_penalty
 from course_tools.grading.sanitize import NeutraliseStudentHTML
 
@@ -150,6 +158,7 @@ class StudentResult:
     processed: bool = False
     notebooks: dict[str, dict] = field(default_factory=dict)  # name -> {"grades": {}, "comments": {}}
     error: str = ""
+    problems: list[Problem] = field(default_factory=list)
 
 
 def is_manual_only(db_url: str, course_id: str, assignment_id: str) -> bool:
@@ -187,7 +196,8 @@ def snapshot(db_url: str, course_id: str, assignment_id: str) -> dict[str, Noteb
 _WORKER: dict = {}
 
 
-def _init_worker(root: str, snaps: dict[str, NotebookSnap], force: bool) -> None:
+def _init_worker(root: str, snaps: dict[str, NotebookSnap], force: bool, expected: dict[str, Expected],
+                 cap: int) -> None:
     from course_tools.grading.coursedir import load_config
 
     config = Config(load_config(Path(root)))
@@ -200,7 +210,8 @@ def _init_worker(root: str, snaps: dict[str, NotebookSnap], force: bool) -> None
             exporter.register_preprocessor(pp)
         exporters.append(exporter)
     _WORKER.update(coursedir=coursedir, exporters=exporters, writer=FilesWriter(config=config),
-                   snaps=snaps, force=force, permissions=int(str(444 if not coursedir.groupshared else 664), 8))
+                   snaps=snaps, force=force, expected=expected, cap=cap,
+                   permissions=int(str(444 if not coursedir.groupshared else 664), 8))
 
 
 def _copy_other_files(src: str, dest: str, ignore: list[str]) -> None:
@@ -225,6 +236,11 @@ def _grade_student(assignment_id: str, student: str) -> StudentResult:
         newer = timestamp is not None and old is not None and timestamp > old
         if not (_WORKER["force"] or newer):
             return result  # "Skipping existing assignment", as nbgrader does
+    inspection = inspect_submission(Path(src), student, _WORKER["expected"], _WORKER["cap"])
+    result.problems = inspection.problems
+    if not inspection.notebooks and inspection.problems:
+        return result  # nothing gradable: keep any earlier graded copy and grades as they are
+    if os.path.exists(dest):
         utils.rmtree(dest)
     result.processed = True
     try:
@@ -236,14 +252,20 @@ def _grade_student(assignment_id: str, student: str) -> StudentResult:
         writer.build_directory = dest
         for name, snap in _WORKER["snaps"].items():
             path = os.path.join(src, f"{name}.ipynb")
-            if not os.path.exists(path):
+            if name not in inspection.notebooks:
                 continue
+            repaired = inspection.notebooks[name]  # None: the submitted file is graded as it is
             record = {"snapshot": snap, "grades": {}, "comments": {}}
-            for exporter, filename in ((sanitize, path), (grade, os.path.join(dest, f"{name}.ipynb"))):
+            steps = ((sanitize, path), (grade, os.path.join(dest, f"{name}.ipynb")))
+            for step, (exporter, filename) in enumerate(steps):
                 resources = {"unique_key": name, "output_files_dir": f"{name}_files", "fastgrade": record,
                              "nbgrader": {"student": student, "assignment": assignment_id, "notebook": name,
                                           "db_url": cd.db_url}}
-                output, resources = exporter.from_filename(filename, resources=resources)
+                if step == 0 and repaired is not None:
+                    resources["metadata"] = {"name": name, "path": src}
+                    output, resources = exporter.from_notebook_node(repaired, resources=resources)
+                else:
+                    output, resources = exporter.from_filename(filename, resources=resources)
                 writer.write(output, resources, notebook_name=name)
             record = resources["fastgrade"]  # nbconvert hands preprocessors a deep copy of resources
             result.notebooks[name] = {"grades": record["grades"], "comments": record["comments"]}
@@ -269,7 +291,7 @@ def _students_to_grade(cd: CourseDirectory, assignment_id: str) -> list[str]:
     excluded = set(cd.student_id_exclude.split(",")) if cd.student_id_exclude else set()
     found = []
     for path in sorted(folder.glob(f"*/{assignment_id}")):
-        if path.is_dir() and path.parent.name not in excluded and any(path.glob("*.ipynb")):
+        if path.is_dir() and path.parent.name not in excluded and any(path.iterdir()):
             found.append(path.parent.name)
     return found
 
@@ -359,30 +381,55 @@ def _assign_late_penalties(gb: Gradebook, config: Config, assignment_id: str, re
     gb.db.commit()
 
 
+def release_expectations(cd: CourseDirectory, assignment_id: str, names: list[str]) -> dict[str, Expected]:
+    """What each notebook of the released (student) version holds, to compare submissions with."""
+    folder = Path(cd.format_path(cd.release_directory, ".", assignment_id))
+    return {name: expected_from_release(folder / f"{name}.ipynb") for name in names}
+
+
+def on_roster(db_url: str, course_id: str) -> set[str]:
+    """Students with a name in the gradebook (imported from a roster, not created by autograde)."""
+    with Gradebook(db_url, course_id) as gb:
+        return {s.id for s in gb.db.query(Student) if s.first_name or s.last_name or s.email}
+
+
 def fast_autograde(api: NbGraderAPI, assignment_id: str, force: bool = False,
-                   progress: Callable[[str], None] = lambda _: None, workers: int = 2) -> int:
-    """Autograde every submission of a manual-only assignment; return how many were processed."""
+                   progress: Callable[[str], None] = lambda _: None, workers: int = 2,
+                   cap: int = DEFAULT_ANSWER_CAP) -> BatchReport:
+    """Autograde every submission of a manual-only assignment; one bad submission never stops the
+    others: its problems are reported and the rest are graded."""
     cd = api.coursedir
     students = _students_to_grade(cd, assignment_id)
     if not students:
         raise CourseToolsError(f"autograde {assignment_id}: no submissions in "
                                f"{cd.format_path(cd.submitted_directory, '*', assignment_id)}; run collect first")
     snaps = snapshot(cd.db_url, cd.course_id, assignment_id)
+    expected = release_expectations(cd, assignment_id, list(snaps))
+    roster = on_roster(cd.db_url, cd.course_id)
+    initargs = (cd.root, snaps, force, expected, cap)
     chunks = [students[i:i + CHUNK] for i in range(0, len(students), CHUNK)]
     results: list[StudentResult] = []
     if workers > 1 and len(chunks) > 1:
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(cd.root, snaps, force)) as pool:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=initargs) as pool:
             for chunk_results in pool.map(_grade_chunk, [assignment_id] * len(chunks), chunks):
                 results += chunk_results
                 progress(f"autograde: {len(results)}/{len(students)}")
     else:
-        _init_worker(cd.root, snaps, force)
+        _init_worker(*initargs)
         for chunk in chunks:
             results += _grade_chunk(assignment_id, chunk)
             progress(f"autograde: {len(results)}/{len(students)}")
     write_results(api, assignment_id, results)
-    failed = [r for r in results if r.error]
-    if failed:
-        raise CourseToolsError(f"autograde {assignment_id}: failed for {', '.join(r.student for r in failed)} "
-                               f"({failed[0].error})")
-    return sum(r.processed for r in results)
+    report = BatchReport("autograde")
+    for result in results:
+        report.problems += result.problems
+        if result.error:
+            report.problems.append(Problem(result.student, "-", f"nbgrader failed: {result.error} "
+                                                                "(not graded, needs attention)"))
+        elif result.processed:
+            report.graded.append(result.student)
+            if result.student not in roster:
+                report.problems.append(Problem(result.student, "-", "not on the roster: graded, but add the "
+                                               "student with `course-tools roster import` (needs attention)"))
+    report.skipped = sum(not r.processed and not r.problems and not r.error for r in results)
+    return report

@@ -8,12 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
 from course_tools import CourseToolsError
 from course_tools.build.assignments import course_assignments
 from course_tools.content.loader import Course
+from course_tools.grading.backup import backup_course
 from course_tools.grading.coursedir import CoursePaths, open_api, register_assignments, sync_source
+from course_tools.grading.intake import BatchReport, Problem, inspect_submission
 from course_tools.grading.late import reapply_late_penalties
 
 Progress = Callable[[str], None]
@@ -59,25 +62,74 @@ def submitted_students(api: NbGraderAPI, assignment_id: str) -> list[str]:
 
 def collect(root: Path, assignment_id: str) -> list[str]:
     """`nbgrader collect` from the local exchange; returns the students with a submission."""
+    collect_batch(root, assignment_id)
+    return submitted_students(open_api(root), assignment_id)
+
+
+def collect_batch(root: Path, assignment_id: str) -> BatchReport:
+    """`nbgrader collect` (the latest submission of each student counts), after backing up the
+    databases and any submission about to be replaced; then each collected submission is checked."""
+    from course_tools.grading.fastgrade import on_roster
+    from course_tools.grading.intake_collect import (
+        earlier_submissions,
+        keep_replaced,
+        report_collected,
+        submitted_stamps,
+    )
+
     api = open_api(root)
+    cd = api.coursedir
+    backup = backup_course(Path(cd.root), "collect")
+    report = BatchReport("collect", verb="collected")
+    latest, notes = earlier_submissions(api, assignment_id)
+    report.notes += notes
+    before = submitted_stamps(api, assignment_id)
+    replaced = [s for s, stamp in latest.items() if s in before and stamp > before[s]]
+    report.notes += keep_replaced(api, assignment_id, replaced, backup)
     _check(f"collect {assignment_id}", api.collect(assignment_id, update=True))
-    return submitted_students(api, assignment_id)
+    after = submitted_stamps(api, assignment_id)
+    changed = sorted(s for s in after if before.get(s) != after[s])
+    report_collected(api, assignment_id, changed, on_roster(cd.db_url, cd.course_id), report)
+    return report
 
 
 def autograde(root: Path, assignment_id: str, force: bool = False, progress: Progress = _quiet,
               workers: int = 2) -> int:
+    """`autograde_batch`, returning how many submissions were graded (problems go to `progress`)."""
+    report = autograde_batch(root, assignment_id, force=force, progress=progress, workers=workers)
+    for line in report.lines():
+        progress(line)
+    return len(report.graded)
+
+
+def autograde_batch(root: Path, assignment_id: str, force: bool = False, progress: Progress = _quiet,
+                    workers: int = 2) -> BatchReport:
     """Fast path for manual-only assignments (no kernel, batched gradebook writes); else nbgrader's
-    own autograde, student by student so progress can be shown."""
-    from course_tools.grading.fastgrade import fast_autograde, is_manual_only
+    own autograde, student by student. A bad submission is reported; the others are graded."""
+    from course_tools.grading.fastgrade import fast_autograde, is_manual_only, release_expectations
 
     api = open_api(root)
+    backup_course(Path(api.coursedir.root), "autograde")
     if is_manual_only(api.coursedir.db_url, api.coursedir.course_id, assignment_id):
         return fast_autograde(api, assignment_id, force=force, progress=progress, workers=workers)
+    report = BatchReport("autograde")
+    cd = api.coursedir
+    with Gradebook(cd.db_url, cd.course_id) as gb:
+        names = [nb.name for nb in gb.find_assignment(assignment_id).notebooks]
+    expected = release_expectations(cd, assignment_id, names)
     students = submitted_students(api, assignment_id)
     for number, student in enumerate(students, start=1):
-        _check(f"autograde {assignment_id} {student}", api.autograde(assignment_id, student, force=force))
+        folder = Path(cd.format_path(cd.submitted_directory, student, assignment_id))
+        inspection = inspect_submission(folder, student, expected)
+        report.problems += inspection.problems
+        if inspection.notebooks or not inspection.problems:
+            try:
+                _check(f"autograde {assignment_id} {student}", api.autograde(assignment_id, student, force=force))
+                report.graded.append(student)
+            except CourseToolsError as exc:
+                report.problems.append(Problem(student, "-", f"nbgrader failed: {exc} (needs attention)"))
         progress(f"autograde: {number}/{len(students)}")
-    return len(students)
+    return report
 
 
 def late_penalties(root: Path, assignment_id: str) -> int:
@@ -85,12 +137,25 @@ def late_penalties(root: Path, assignment_id: str) -> int:
     return reapply_late_penalties(api.coursedir.db_url, api.coursedir.course_id, assignment_id, api.config)
 
 
-def feedback(root: Path, assignment_id: str, release_it: bool = True) -> int:
-    """Apply late penalties to the graded work, generate feedback HTML and release it."""
+def feedback(root: Path, assignment_id: str, release_it: bool = True, notes: list[str] | None = None) -> int:
+    """Apply late penalties to the graded work, generate feedback HTML and release it. A submission
+    without nbgrader's submission_secret.txt (an LMS zip, a tampered folder) gets its HTML but is
+    not released through the exchange (nbgrader would stop the whole class there); `notes` says so."""
+    backup_course(Path(root), "feedback")
     late_penalties(root, assignment_id)
     api = open_api(root)
     _check(f"feedback {assignment_id}", api.generate_feedback(assignment_id, force=True))
-    if release_it:
-        _check(f"release feedback {assignment_id}", api.release_feedback(assignment_id))
     folder = CoursePaths(Path(api.coursedir.root)).root / api.coursedir.feedback_directory
+    if release_it:
+        students = sorted(p.parent.name for p in folder.glob(f"*/{assignment_id}") if p.is_dir())
+        secret = [s for s in students if (folder / s / assignment_id / "submission_secret.txt").is_file()]
+        for student in sorted(set(students) - set(secret)):
+            (notes if notes is not None else []).append(
+                f"{student}: feedback in {folder / student / assignment_id} not released (no submission_secret.txt: "
+                "collected from an LMS zip or edited); send the HTML another way")
+        if secret == students:
+            _check(f"release feedback {assignment_id}", api.release_feedback(assignment_id))
+        else:
+            for student in secret:
+                _check(f"release feedback {assignment_id} {student}", api.release_feedback(assignment_id, student))
     return len(list(folder.glob(f"*/{assignment_id}/*.html")))

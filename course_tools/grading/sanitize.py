@@ -190,6 +190,12 @@ def neutralise_markdown(text: str) -> str:
     return out
 
 
+def plain_text(neutralised: str) -> str:
+    """The answer as the student typed it, for views that escape everything themselves (the grading
+    dashboard): the one visible change neutralising makes, `<` to `&lt;`, undone."""
+    return neutralised.replace("&lt;", "<")
+
+
 def _as_text(value: object) -> str:
     if isinstance(value, list):
         return "".join(str(v) for v in value)

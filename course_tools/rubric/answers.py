@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from course_tools.grading.sanitize import plain_text
+
 ANSWER_STUB = "YOUR ANSWER HERE"
 
 
 def read_answer(path: Path | None, question: str) -> str | None:
-    """The source of the cell whose nbgrader grade_id is `question`, or None if there is none."""
+    """The source of the cell whose nbgrader grade_id is `question`, or None if there is none. The
+    graded copy holds `<` as `&lt;` (see grading/sanitize.py); the caller escapes the text it shows."""
     if path is None:
         return None
     try:
@@ -23,5 +26,5 @@ def read_answer(path: Path | None, question: str) -> str | None:
     for cell in nb.get("cells", []):
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == question:
             source = cell.get("source", "")
-            return "".join(source) if isinstance(source, list) else source
+            return plain_text("".join(source) if isinstance(source, list) else source)
     return None

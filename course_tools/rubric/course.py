@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -10,19 +9,15 @@ from pathlib import Path
 from nbgrader.coursedir import CourseDirectory
 
 from course_tools import CourseToolsError
-from course_tools.grading.coursedir import CoursePaths, default_course_dir, load_config
+from course_tools.grading.coursedir import COURSE_ENV, CoursePaths, default_course_dir, load_config
 
-COURSE_ENV = "MOBILIZING_COURSE"
+__all__ = ["COURSE_ENV", "CourseContext", "course_dir", "has_course"]
 NO_COURSE = "no course directory yet: run `course-tools init` (then assign, release, collect and autograde)"
 
 
 def course_dir(explicit: Path | str | None = None) -> Path:
     """`explicit`, else $MOBILIZING_COURSE, else the default of `course-tools init` (course/ in the repo)."""
-    if explicit:
-        return Path(explicit)
-    if env := os.environ.get(COURSE_ENV):
-        return Path(env)
-    return default_course_dir()
+    return Path(explicit) if explicit else default_course_dir()
 
 
 def has_course(root: Path) -> bool:

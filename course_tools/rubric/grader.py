@@ -14,6 +14,7 @@ from pathlib import Path
 from course_tools import CourseToolsError
 from course_tools.content.loader import Course, load_course
 from course_tools.content.models import Assignment
+from course_tools.grading.backup import backup_course
 from course_tools.rubric import scoring
 from course_tools.rubric.answers import read_answer
 from course_tools.rubric.blind import labels_for
@@ -117,6 +118,7 @@ class Grading:
             raise CourseToolsError(f"{assignment}/{question}: no rubric item '{item_id}' "
                                    f"(known: {', '.join(rubric.ids)})")
         _check_points(rubric, points)
+        backup_course(self.ctx.root, "rubric-edit")
         change = self.store.update_item(assignment, question, item_id, self.grader, points=points,
                                         description=description)
         if not change:
@@ -143,6 +145,7 @@ class Grading:
 
     def sync(self, assignment: str) -> int:
         """Rewrite nbgrader's manual grades from rubric.db for every question (repairs any drift)."""
+        backup_course(self.ctx.root, "rubric-sync")
         return sum(self.rescore(assignment, question) for question in self.rubrics(assignment))
 
     def progress(self, assignment: str, question: str) -> tuple[int, int]:

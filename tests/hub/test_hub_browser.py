@@ -5,7 +5,8 @@ student's JupyterLab has the Assignments panel but no formgrader.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -15,17 +16,23 @@ from tests.hub.conftest import ASSIGNMENT, INSTRUCTOR, STUDENTS, ClassHub, Round
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.timeout(300)]
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
+def run_in_chromium(scenario: Callable[[object], None]) -> None:
+    """Run `scenario(browser)` with Debian's Chromium in a thread of its own: Playwright's sync API
+    refuses to start while another sync session (tests/browser's, in the same run) is open in this thread."""
     _require_chromium()
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    def run() -> None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+            try:
+                scenario(browser)
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(run).result()
 
 
 def _login(browser, hub: ClassHub, name: str):
@@ -41,8 +48,13 @@ def _login(browser, hub: ClassHub, name: str):
     return context, page
 
 
-def test_instructor_formgrader_loads_in_its_own_tab(chromium, class_hub: ClassHub, round_trip: RoundTrip) -> None:
-    context, page = _login(chromium, class_hub, INSTRUCTOR)
+def test_instructor_formgrader_loads_in_its_own_tab(class_hub: ClassHub, round_trip: RoundTrip) -> None:
+    """After the round trip: review6 is released and both submissions are collected."""
+    run_in_chromium(lambda browser: _instructor_opens_formgrader(browser, class_hub))
+
+
+def _instructor_opens_formgrader(browser, class_hub: ClassHub) -> None:
+    context, page = _login(browser, class_hub, INSTRUCTOR)
     try:
         # The hub's home page button opens the formgrader in a new top-level tab.
         page.goto(f"{class_hub.url}/hub/home")
@@ -69,8 +81,12 @@ def test_instructor_formgrader_loads_in_its_own_tab(chromium, class_hub: ClassHu
         context.close()
 
 
-def test_student_lab_has_assignments_but_no_formgrader(chromium, class_hub: ClassHub) -> None:
-    context, page = _login(chromium, class_hub, STUDENTS[0])
+def test_student_lab_has_assignments_but_no_formgrader(class_hub: ClassHub) -> None:
+    run_in_chromium(lambda browser: _student_sees_assignments_only(browser, class_hub))
+
+
+def _student_sees_assignments_only(browser, class_hub: ClassHub) -> None:
+    context, page = _login(browser, class_hub, STUDENTS[0])
     try:
         home = context.new_page()
         home.goto(f"{class_hub.url}/hub/home")

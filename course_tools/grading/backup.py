@@ -1,0 +1,98 @@
+"""Timestamped copies of the gradebook and the rubric store, taken before any step that can
+overwrite grades (collect, autograde, feedback, init --force, rubric edits), pruned to the last N.
+
+SQLite's online backup API gives a consistent copy even while a grader is saving.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from course_tools import CourseToolsError
+
+DATABASES = ("gradebook.db", "rubric.db")
+FOLDER = "backups"
+KEEP_ENV = "MOBILIZING_BACKUP_KEEP"
+DEFAULT_KEEP = 10
+_NAME = re.compile(r"^\d{8}-\d{6}-\d{6}-[a-z0-9_-]+$")
+
+
+@dataclass(frozen=True)
+class Backup:
+    name: str
+    path: Path
+    files: tuple[str, ...]
+
+
+def keep_count() -> int:
+    """How many backups to keep: $MOBILIZING_BACKUP_KEEP, else 10."""
+    value = os.environ.get(KEEP_ENV, "")
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_KEEP
+
+
+def copy_database(src: Path, dest: Path) -> None:
+    """A consistent copy of a live SQLite file (readers and writers may be busy)."""
+    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=30)
+    target = sqlite3.connect(dest)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
+def backup_course(root: Path, step: str, keep: int | None = None) -> Backup | None:
+    """Copy the course's databases into backups/<time>-<step>/ and prune; None if there is nothing yet."""
+    root = Path(root)
+    present = [name for name in DATABASES if (root / name).is_file()]
+    if not present:
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    name = f"{stamp}-{re.sub(r'[^a-z0-9_-]+', '-', step.lower())}"
+    folder = root / FOLDER / name
+    folder.mkdir(parents=True)
+    for db in present:
+        copy_database(root / db, folder / db)
+    prune(root, keep or keep_count())
+    return Backup(name, folder, tuple(present))
+
+
+def list_backups(root: Path) -> list[Backup]:
+    """Oldest first."""
+    folder = Path(root) / FOLDER
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.is_dir() and _NAME.match(path.name):
+            found.append(Backup(path.name, path, tuple(db for db in DATABASES if (path / db).is_file())))
+    return found
+
+
+def prune(root: Path, keep: int) -> list[str]:
+    backups = list_backups(root)
+    removed = []
+    for old in backups[:max(len(backups) - keep, 0)]:
+        shutil.rmtree(old.path)
+        removed.append(old.name)
+    return removed
+
+
+def restore_backup(root: Path, name: str) -> Backup:
+    """Put a backup's databases back in place (the current ones are backed up first)."""
+    root = Path(root)
+    match = [b for b in list_backups(root) if b.name == name or b.name.startswith(name)]
+    if len(match) != 1:
+        known = ", ".join(b.name for b in list_backups(root)) or "none"
+        raise CourseToolsError(f"backup '{name}': {'ambiguous' if match else 'not found'} (backups: {known})")
+    chosen = match[0]
+    backup_course(root, "before-restore", keep=max(keep_count(), len(list_backups(root)) + 1))
+    for db in chosen.files:
+        copy_database(chosen.path / db, root / db)
+    return chosen
