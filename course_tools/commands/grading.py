@@ -89,6 +89,12 @@ def register(subparsers) -> None:
     backups.add_argument("name", nargs="?", help="backup to restore (a unique prefix is enough)")
     _course_option(backups)
 
+    doctor = add_command(subparsers, "doctor", run_doctor,
+                         "Check a course directory (config, exchange permissions, roster, source vs release, "
+                         "databases); print what is wrong and how to fix it; exit 1 if anything is.",
+                         "  course-tools doctor\n  course-tools doctor --course /srv/mobilizing\n")
+    _course_option(doctor)
+
     export = add_command(subparsers, "export", run_export,
                          "Export grades: one row per student, one column per question (csv, canvas, moodle).",
                          "  course-tools export review6\n"
@@ -117,6 +123,17 @@ def run_backups(args: argparse.Namespace) -> int:
         print(f"{backup.name}  {', '.join(backup.files)}")
     print(f"backups: {len(found)} in {root / 'backups'} (the last {keep_count()} are kept)")
     return 0
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    from course_tools.grading.doctor import diagnose
+
+    findings = diagnose(_root(args))
+    for finding in findings:
+        print(finding.line())
+    problems = sum(not f.ok for f in findings)
+    print(f"doctor: {problems} problem(s)" if problems else "doctor: everything looks right")
+    return 1 if problems else 0
 
 
 def run_init(args: argparse.Namespace) -> int:

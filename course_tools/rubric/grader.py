@@ -82,25 +82,28 @@ class Grading:
         return read_answer(self.ctx.answer_notebook(assignment, entry.student, entry.notebook), question)
 
     # --- grading ---------------------------------------------------------------------------------
-    def _write(self, rubric: QuestionRubric, grades: list[RubricGrade]) -> list[RubricGrade]:
-        """Score each grade on the current rubric, write the gradebook, then rubric.db."""
+    def _write(self, rubric: QuestionRubric, grades: list[RubricGrade], check: bool = False) -> list[RubricGrade]:
+        """Score each grade on the current rubric; write the gradebook and rubric.db under rubric.db's
+        lock, so graders in other processes wait and a stale save (`check`) writes nothing."""
         scored, writes = [], []
         for grade in grades:
             score = scoring.compute(rubric, grade.applied, grade.adjustment)
             scored.append(replace(grade, score=score.total))
             writes.append(Write(grade.student, rubric.question, score, gradebook_comment(rubric, grade, score)))
-        write_gradebook(self.ctx.db_url, self.ctx.course_id, rubric.assignment, writes, self.ctx.config)
-        self.store.put(scored)
+        self.store.put(scored, check=check, write_through=lambda: write_gradebook(
+            self.ctx.db_url, self.ctx.course_id, rubric.assignment, writes, self.ctx.config))
         return scored
 
     def save(self, assignment: str, question: str, student: str, applied: list[str] | tuple[str, ...],
-             adjustment: float = 0.0, comment: str = "") -> Score:
-        """Grade one answer; return its score (as written to nbgrader)."""
+             adjustment: float = 0.0, comment: str = "", expected_version: int | None = None) -> Score:
+        """Grade one answer; return its score (as written to nbgrader). With `expected_version` (the
+        version of the grade the grader loaded, 0 if none) a grade saved meanwhile by someone else
+        raises StaleGrade instead of being overwritten."""
         rubric = self.rubric(assignment, question)
         score = scoring.compute(rubric, applied, adjustment)  # an unknown item raises before anything is written
         grade = RubricGrade(assignment, student, question, tuple(i.id for i in scoring.ordered(rubric, applied)),
-                            float(adjustment), comment, self.grader, now())
-        self._write(rubric, [grade])
+                            float(adjustment), comment, self.grader, now(), version=expected_version or 0)
+        self._write(rubric, [grade], check=expected_version is not None)
         return score
 
     def clear(self, assignment: str, question: str, student: str) -> None:

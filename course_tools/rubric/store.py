@@ -9,14 +9,26 @@ and the blind labels, persisted so they never change once shown.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Float, ForeignKeyConstraint, Integer, String, Text, UniqueConstraint, create_engine, select
+from sqlalchemy import (
+    Float,
+    ForeignKeyConstraint,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from course_tools import CourseToolsError
 from course_tools.rubric.scoring import Item, QuestionRubric
 
 DB_NAME = "rubric.db"
@@ -79,6 +91,7 @@ class GradeRow(Base):
     grader: Mapped[str] = mapped_column(String(128), default="")
     graded_at: Mapped[datetime] = mapped_column()
     score: Mapped[float] = mapped_column(Float)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # +1 on every save
 
 
 class LabelRow(Base):
@@ -102,11 +115,41 @@ class RubricGrade:
     grader: str = ""
     graded_at: datetime = field(default_factory=now)
     score: float = 0.0
+    version: int = 0  # as loaded (0: not saved yet); a save expecting it fails if someone saved since
+
+
+class StaleGrade(CourseToolsError):
+    """Another grader saved this answer after it was loaded: nothing was written."""
 
 
 def _grade(row: GradeRow) -> RubricGrade:
     return RubricGrade(row.assignment, row.student, row.question, tuple(json.loads(row.applied)), row.adjustment,
-                       row.comment, row.grader, row.graded_at, row.score)
+                       row.comment, row.grader, row.graded_at, row.score, row.version)
+
+
+def _configure(engine) -> None:
+    """WAL and a busy timeout so graders in several processes wait for each other instead of failing,
+    and BEGIN IMMEDIATE so a save's read-check-write is one locked step (pysqlite's own transaction
+    handling would start it lazily)."""
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _migrate(engine) -> None:
+    """rubric.db files from before optimistic saves have no version column."""
+    with engine.begin() as conn:
+        columns = {row[1] for row in conn.execute(text("PRAGMA table_info(rubric_grade)"))}
+        if columns and "version" not in columns:
+            conn.execute(text("ALTER TABLE rubric_grade ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
 
 
 class RubricStore:
@@ -115,7 +158,9 @@ class RubricStore:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.engine = create_engine(f"sqlite:///{self.path}")
+        _configure(self.engine)
         Base.metadata.create_all(self.engine)
+        _migrate(self.engine)
 
     @classmethod
     def for_course(cls, root: Path) -> RubricStore:
@@ -217,8 +262,11 @@ class RubricStore:
         with Session(self.engine) as s:
             return {(r.student, r.question): _grade(r) for r in s.scalars(query)}
 
-    def put(self, grades: Iterable[RubricGrade]) -> None:
-        """Insert or replace grades, in one transaction."""
+    def put(self, grades: Iterable[RubricGrade], check: bool = False,
+            write_through: Callable[[], None] | None = None) -> None:
+        """Insert or replace grades, in one locked transaction. With `check`, each grade's `version`
+        must still be the stored one (0: none stored), else StaleGrade names who saved it and when and
+        nothing is written. `write_through` (the gradebook write) runs inside the lock, before commit."""
         grades = list(grades)
         if not grades:
             return
@@ -231,12 +279,21 @@ class RubricStore:
                 if g.assignment != assignment:
                     raise ValueError("put() takes the grades of one assignment at a time")
                 row = existing.get((g.student, g.question))
+                if check and (row.version if row else 0) != g.version:
+                    raise StaleGrade(f"{g.question} of this submission was saved by {row.grader or 'someone'} at "
+                                     f"{row.graded_at:%H:%M:%S} UTC ({row.score:g} points) after you opened it; "
+                                     "nothing was written: their grade is shown now")
+            if write_through is not None:
+                write_through()
+            for g in grades:
+                row = existing.get((g.student, g.question))
                 if row is None:
-                    row = GradeRow(assignment=g.assignment, student=g.student, question=g.question)
+                    row = GradeRow(assignment=g.assignment, student=g.student, question=g.question, version=0)
                     s.add(row)
                 row.applied = json.dumps(list(g.applied))
                 row.adjustment, row.comment, row.grader = float(g.adjustment), g.comment, g.grader
                 row.graded_at, row.score = g.graded_at, g.score
+                row.version = (row.version or 0) + 1
 
     def delete(self, assignment: str, student: str, question: str) -> bool:
         with Session(self.engine) as s, s.begin():

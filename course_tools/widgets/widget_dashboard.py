@@ -19,6 +19,7 @@ from course_tools.rubric.grader import Grading
 from course_tools.rubric.highlight import highlight
 from course_tools.rubric.queue import Entry
 from course_tools.rubric.scoring import compute
+from course_tools.rubric.store import StaleGrade
 
 LABEL_STYLE = {"description_width": "initial"}
 STYLE = """<style>
@@ -270,9 +271,18 @@ class Dashboard:
         if self.current is None:
             return False
         entry = self.current
+        loaded = entry.rubric.version if entry.rubric is not None else 0
         try:
             score = self.grading.save(self.assignment.value, self.question.value, entry.student, self.applied(),
-                                      float(self.adjustment.value or 0.0), self.comment.value)
+                                      float(self.adjustment.value or 0.0), self.comment.value,
+                                      expected_version=loaded)
+        except StaleGrade as exc:  # another grader saved it meanwhile: show theirs, keep nothing of ours silently
+            self.entries = self.grading.queue(self.assignment.value, self.question.value)
+            self._refresh_queue_labels()
+            self._update_progress()
+            self.show(entry.student)
+            self.status.value = f"<span role='alert'>Not saved: {html.escape(str(exc))}.</span>"
+            return False
         except (CourseToolsError, KeyError, OSError) as exc:
             self.status.value = f"<span role='alert'>Not saved: {html.escape(str(exc))}</span>"
             return False

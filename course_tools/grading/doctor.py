@@ -1,0 +1,172 @@
+"""`course-tools doctor`: check a course directory and say, for each thing wrong, how to fix it.
+
+Checks: the config loads and still neutralises student HTML; the exchange exists with permissions
+students can use (and cannot read each other's work through); the roster is not empty and covers
+the submissions; source, release and exchange agree; gradebook.db and rubric.db open and pass
+SQLite's integrity check.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import sqlite3
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from course_tools.grading.coursedir import CONFIG_NAME, CoursePaths, config_is_generated, load_config
+
+SANITISER = "course_tools.grading.sanitize.NeutraliseStudentHTML"
+
+
+@dataclass(frozen=True)
+class Finding:
+    ok: bool
+    what: str
+    fix: str = ""
+
+    def line(self) -> str:
+        return f"ok       {self.what}" if self.ok else f"PROBLEM  {self.what}\n         fix: {self.fix}"
+
+
+def _names(value: object) -> list[str]:
+    items = value if isinstance(value, list | tuple) else []
+    return [item if isinstance(item, str) else f"{item.__module__}.{item.__qualname__}" for item in items]
+
+
+def check_config(root: Path) -> tuple[list[Finding], object | None]:
+    paths = CoursePaths(root)
+    if not paths.config.is_file():
+        return [Finding(False, f"{paths.config}: missing", f"course-tools init {root}")], None
+    try:
+        config = load_config(root)
+    except Exception as exc:  # a user-edited config may raise anything
+        return [Finding(False, f"{paths.config}: does not load ({type(exc).__name__}: {exc})",
+                        f"fix the file, or `course-tools init --force {root}` (your version is saved as .bak)")], None
+    found = [Finding(True, f"{CONFIG_NAME} loads (course id {config.CourseDirectory.course_id!r})")]
+    if not config_is_generated(paths.config.read_text(encoding="utf-8")):
+        found.append(Finding(True, f"{CONFIG_NAME} was edited by you (init keeps it)"))
+    autograde = _names(config.Autograde.get("sanitize_preprocessors"))
+    exporter = _names(config.HTMLExporter.get("preprocessors"))
+    if SANITISER not in autograde or SANITISER not in exporter:
+        found.append(Finding(False, "student HTML is not neutralised: a script in an answer would run in "
+                             "formgrader", "course-tools init (a generated config is updated), or copy the "
+                             "NeutraliseStudentHTML lines from a fresh `course-tools init` into your config"))
+    else:
+        found.append(Finding(True, "student HTML is neutralised (autograde and every HTML view)"))
+    return found, config
+
+
+def check_exchange(root: Path, config) -> list[Finding]:
+    exchange = Path(config.Exchange.root) if "root" in config.Exchange else CoursePaths(root).exchange
+    course = exchange / config.CourseDirectory.course_id
+    if not exchange.is_dir():
+        return [Finding(False, f"exchange {exchange}: missing", f"mkdir -p {exchange} (or course-tools init)")]
+    if not os.access(exchange, os.W_OK | os.X_OK):
+        return [Finding(False, f"exchange {exchange}: not writable by you", f"chown or chmod u+rwx {exchange}")]
+    found = [Finding(True, f"exchange {exchange} is writable")]
+    inbound, outbound = course / "inbound", course / "outbound"
+    if inbound.is_dir():
+        mode = stat.S_IMODE(inbound.stat().st_mode)
+        if mode & 0o004:
+            found.append(Finding(False, f"{inbound}: readable by every user ({oct(mode)}): students could read "
+                                 "each other's submissions", f"chmod 2733 {inbound}"))
+        elif os.environ.get("JUPYTERHUB_SERVICE_PREFIX") and mode & 0o003 != 0o003:
+            found.append(Finding(False, f"{inbound}: students cannot submit ({oct(mode)})", f"chmod 2733 {inbound}"))
+        else:
+            found.append(Finding(True, f"{inbound}: permissions {oct(mode)}"))
+    if outbound.is_dir():
+        mode = stat.S_IMODE(outbound.stat().st_mode)
+        if os.environ.get("JUPYTERHUB_SERVICE_PREFIX") and mode & 0o005 != 0o005:
+            found.append(Finding(False, f"{outbound}: students cannot fetch ({oct(mode)})", f"chmod 755 {outbound}"))
+    return found
+
+
+def _student_ids(db: Path) -> tuple[set[str], set[str]]:
+    """(students with a name: the roster, all students) in the gradebook."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        rows = conn.execute("SELECT id, first_name, last_name, email FROM student").fetchall()
+    return {r[0] for r in rows if any(r[1:])}, {r[0] for r in rows}
+
+
+def check_databases(root: Path) -> list[Finding]:
+    found = []
+    for name, fix in (("gradebook.db", "course-tools backups list, then course-tools backups restore NAME"),
+                      ("rubric.db", "course-tools backups restore NAME (or delete it: rubric grades then start over)")):
+        db = root / name
+        if not db.is_file():
+            if name == "gradebook.db":
+                found.append(Finding(False, f"{db}: missing", f"course-tools init {root}"))
+            continue
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10) as conn:
+                result = conn.execute("PRAGMA quick_check").fetchone()[0]
+                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.Error as exc:
+            found.append(Finding(False, f"{db}: not readable ({exc})", fix))
+            continue
+        needed = {"student", "assignment", "grade"} if name == "gradebook.db" else {"rubric_grade"}
+        if result != "ok" or not needed <= tables:
+            found.append(Finding(False, f"{db}: damaged ({result}; tables {', '.join(sorted(tables)) or 'none'})", fix))
+        else:
+            found.append(Finding(True, f"{db} readable and intact"))
+    return found
+
+
+def check_roster(root: Path, config) -> list[Finding]:
+    db = root / "gradebook.db"
+    if not db.is_file():
+        return []
+    try:
+        roster, everyone = _student_ids(db)
+    except sqlite3.Error:
+        return []
+    found = []
+    if not roster:
+        found.append(Finding(False, "the roster is empty", "course-tools roster import students.csv"))
+    else:
+        found.append(Finding(True, f"roster: {len(roster)} student(s)"))
+    submitted = root / config.CourseDirectory.get("submitted_directory", "submitted")
+    strangers = sorted(p.name for p in submitted.iterdir() if p.is_dir() and p.name not in roster) \
+        if submitted.is_dir() else []
+    if strangers:
+        found.append(Finding(False, f"submissions from students not on the roster: {', '.join(strangers)}",
+                             "add them to the CSV and run course-tools roster import, or remove their "
+                             "folders from submitted/"))
+    return found
+
+
+def check_assignments(root: Path, config) -> list[Finding]:
+    found = []
+    source_dir = root / "source"
+    exchange = Path(config.Exchange.root) if "root" in config.Exchange else CoursePaths(root).exchange
+    outbound = exchange / config.CourseDirectory.course_id / "outbound"
+    for source in sorted(source_dir.glob("*/*.ipynb")) if source_dir.is_dir() else []:
+        assignment = source.parent.name
+        release = root / "release" / assignment / source.name
+        if not release.is_file():
+            continue  # not assigned yet: nothing can be out of sync
+        if source.stat().st_mtime > release.stat().st_mtime + 1:
+            found.append(Finding(False, f"{assignment}: the source changed after the student version was made",
+                                 f"course-tools assign {assignment}, then course-tools release {assignment} "
+                                 "(only before students fetch it)"))
+            continue
+        shared = outbound / assignment / source.name
+        if shared.is_file() and not filecmp.cmp(shared, release, shallow=False):
+            found.append(Finding(False, f"{assignment}: the exchange holds an older student version than release/",
+                                 f"course-tools release {assignment}"))
+            continue
+        found.append(Finding(True, f"{assignment}: source, release{' and exchange' if shared.is_file() else ''} agree"))
+    return found
+
+
+def diagnose(root: Path) -> list[Finding]:
+    root = Path(root).resolve()
+    if not root.is_dir():
+        return [Finding(False, f"{root}: no such folder", f"course-tools init {root}")]
+    found, config = check_config(root)
+    if config is None:
+        return found + check_databases(root)
+    return (found + check_exchange(root, config) + check_roster(root, config) + check_assignments(root, config)
+            + check_databases(root))

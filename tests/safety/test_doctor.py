@@ -1,0 +1,45 @@
+"""`course-tools doctor` on a healthy course, then on one broken in five ways: each is named with a fix."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from course_tools.cli import main
+from tests.safety.submissions import START, _dump, answered, drop
+
+
+def doctor(capsys: pytest.CaptureFixture, root: Path) -> tuple[int, str]:
+    code = main(["doctor", "--course", str(root)])
+    return code, capsys.readouterr().out
+
+
+def test_doctor_names_each_problem_and_its_fix(released: Path, capsys: pytest.CaptureFixture,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JUPYTERHUB_SERVICE_PREFIX", raising=False)
+    drop(released, "alice", {"review6.ipynb": _dump(answered(released))}, START)
+    assert main(["collect", "review6", "--course", str(released)]) == 0
+    code, out = doctor(capsys, released)
+    assert code == 0 and "doctor: everything looks right" in out, out
+    assert "student HTML is neutralised" in out and "review6: source, release and exchange agree" in out
+
+    config = released / "nbgrader_config.py"
+    config.write_text(re.sub(r"c\.HTMLExporter\.preprocessors = .*\n", "", config.read_text()))
+    inbound = released / "exchange" / "mobilizing-action" / "inbound"
+    os.chmod(inbound, 0o777)
+    source = released / "source" / "review6" / "review6.ipynb"
+    os.utime(source, (source.stat().st_atime, source.stat().st_mtime + 60))
+    (released / "rubric.db").write_bytes(b"this is not a database" * 100)
+    (released / "submitted" / "mallory" / "review6").mkdir(parents=True)
+
+    code, out = doctor(capsys, released)
+    assert code == 1 and "doctor: 5 problem(s)" in out, out
+    for problem, fix in [("student HTML is not neutralised", "course-tools init"),
+                         ("readable by every user", f"chmod 2733 {inbound}"),
+                         ("review6: the source changed after the student version was made", "course-tools assign"),
+                         ("rubric.db: not readable", "course-tools backups restore"),
+                         ("not on the roster: mallory", "course-tools roster import")]:
+        assert re.search(re.escape(problem) + r".*\n\s+fix: .*" + re.escape(fix), out), (problem, out)
