@@ -42,7 +42,7 @@ bench: install
 lint: install
 	$(BIN)/ruff check course_tools tests benchmarks deploy
 
-test: install chromium lint
+test: install hub-install chromium lint
 	$(BIN)/python -m pytest -q
 
 clean:
