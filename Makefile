@@ -48,7 +48,7 @@ test: install hub-install chromium lint
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache
 
-# The class hub (deploy/jupyterhub, docs/readme_hub.md): JupyterHub from PyPI (extra `hub`) and
+# The class hub (deploy/jupyterhub; README, "A whole class on one server"): JupyterHub from PyPI (extra `hub`) and
 # configurable-http-proxy from npm (deploy/jupyterhub/node_modules, git-ignored). Run as root:
 # `make hub` creates the local users, prints the URL and accounts; Ctrl-C stops everything.
 HUB_PORT ?= 8000

@@ -340,7 +340,7 @@ def up(settings: HubSettings) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Start the Mobilizing Action class hub (see docs/readme_hub.md).")
+    parser = argparse.ArgumentParser(description="Start the Mobilizing Action class hub (README: the class hub).")
     parser.add_argument("command", choices=["up", "check"], help="up: set up and start; check: list what is missing")
     args = parser.parse_args(argv)
     if args.command == "check":
