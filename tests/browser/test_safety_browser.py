@@ -1,0 +1,145 @@
+"""Hostile answers in a real browser: script, event-handler, javascript: link, SVG, iframe and raw
+HTML output payloads run nothing on formgrader's submission page, in the feedback HTML or in the
+grading dashboard (JupyterLab), and their text is still on screen."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from course_tools.content.loader import Course
+from course_tools.grading.lifecycle import autograde, feedback
+from course_tools.rubric.course import COURSE_ENV, CourseContext
+from course_tools.rubric.store import RubricStore
+from tests.browser.conftest import BIN, _free_port, _wait_for_server
+from tests.paths import NOTEBOOKS
+from tests.rubric.classroom import build_class, student_id
+from tests.safety.payloads import ANSWER, HTML_OUTPUT, VISIBLE
+
+pytestmark = pytest.mark.browser
+
+A = "review6"
+HOSTILE, RAW = student_id(1), student_id(2)  # RAW: its graded copy is replaced by the unneutralised submission
+SHOWN = ["My answer: the two phases.", VISIBLE["script"], VISIBLE["onerror"], VISIBLE["svg"], VISIBLE["iframe"]]
+# What would be live if a payload got through (the JS check looks for any of them).
+LIVE = ("script:not([src])", "img[onerror]", "svg[onload]", "iframe", "details[ontoggle]", "a[href^='javascript' i]")
+
+
+def _add_output(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("display(HTML(...))", outputs=[nbformat.from_dict(HTML_OUTPUT)]))
+    os.chmod(path, 0o644)
+    nbformat.write(nb, path)
+
+
+@pytest.fixture(scope="module")
+def hostile_class(lab, course: Course) -> Path:
+    root = lab.root / "safety_course"
+    build_class(root, course, 3, special={1: {"q1": ANSWER}, 2: {"q1": ANSWER}})
+    for student in (HOSTILE, RAW):
+        _add_output(root / "submitted" / student / A / f"{A}.ipynb")
+    autograde(root, A, force=True, workers=1)
+    graded = root / "autograded" / RAW / A / f"{A}.ipynb"
+    os.chmod(graded, 0o644)
+    shutil.copy(root / "submitted" / RAW / A / f"{A}.ipynb", graded)  # as stock nbgrader without our config left it
+    feedback(root, A, release_it=False)
+    nb = nbformat.read(NOTEBOOKS / "instructor" / "grading_dashboard.ipynb", as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell(f"%env {COURSE_ENV}={root}"))
+    nbformat.write(nb, lab.root / "instructor" / "grading_dashboard_safety.ipynb")
+    return root
+
+
+@pytest.fixture(scope="module")
+def formgrader(hostile_class: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A Jupyter server started in the course directory, so formgrader reads its nbgrader_config.py."""
+    base = tmp_path_factory.mktemp("formgrader_safety")
+    token, port = secrets.token_hex(16), _free_port()
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_RUNTIME_DIR": str(base / "runtime")}
+    command = [str(BIN / "jupyter"), "server", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={hostile_class}"]
+    if os.getuid() == 0:
+        command.append("--allow-root")
+    log = base / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, cwd=hostile_class, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_server(url, token, proc, log)
+        yield url, token
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def _watch(page) -> list[str]:
+    """Record (and dismiss) any dialog a payload would open."""
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    return dialogs
+
+
+def _assert_nothing_ran(page, dialogs: list[str], scope: str = "body") -> None:
+    page.wait_for_load_state("load")
+    for frame in page.frames:  # an iframe payload would run in a child frame
+        assert frame.evaluate("() => window.__pwned === undefined && document.title !== 'PWNED'"), frame.url
+    assert page.evaluate("() => window.__pwned") is None
+    assert dialogs == []
+    live = page.evaluate("""([scope, selectors]) => selectors.filter(sel => [...document.querySelectorAll(
+        scope + ' ' + sel)].some(el => (el.outerHTML || '').includes('__pwned')))""", [scope, list(LIVE)])
+    assert live == []
+
+
+def _submission_id(root: Path, student: str) -> str:
+    ctx = CourseContext(root.resolve())
+    with Gradebook(ctx.db_url, ctx.course_id) as gb:
+        return gb.find_submission_notebook(A, A, student).id
+
+
+@pytest.mark.parametrize("student", [HOSTILE, RAW])
+def test_formgrader_submission_page_runs_nothing(formgrader, hostile_class: Path, page, student: str) -> None:
+    url, token = formgrader
+    dialogs = _watch(page)
+    page.goto(f"{url}/formgrader/submissions/{_submission_id(hostile_class, student)}/?token={token}")
+    page.locator(".nbgrader_cell").first.wait_for()
+    text = page.inner_text("body")
+    for shown in SHOWN:
+        assert shown in text, shown
+    assert "[text/html shown as text]" in text and "raw output" in text
+    assert page.locator("a", has_text="click me").count() == 0  # the javascript: link is text, not a link
+    _assert_nothing_ran(page, dialogs)
+
+
+def test_feedback_html_runs_nothing(hostile_class: Path, page) -> None:
+    dialogs = _watch(page)
+    page.goto((hostile_class / "feedback" / HOSTILE / A / f"{A}.html").as_uri())
+    text = page.inner_text("body")
+    for shown in SHOWN:
+        assert shown in text, shown
+    _assert_nothing_ran(page, dialogs)
+
+
+def test_dashboard_shows_payloads_as_text(lab, hostile_class: Path, page) -> None:
+    dialogs = _watch(page)
+    lab.open(page, "instructor/grading_dashboard_safety.ipynb")
+    lab.run_all(page)
+    dash = ".jp-NotebookPanel:not(.lm-mod-hidden) .ma-dashboard"
+    page.locator(dash).wait_for()
+    label = RubricStore.for_course(hostile_class).labels(A)[HOSTILE]
+    option = page.locator(f"{dash} .ma-queue select option", has_text=label)
+    page.locator(f"{dash} .ma-queue select").select_option(value=option.get_attribute("value"))
+    page.locator(f"{dash} .ma-heading h3", has_text=label).wait_for()
+    answer = page.locator(f"{dash} .ma-answer").inner_text()
+    for shown in SHOWN:
+        assert shown in answer, shown
+    assert "&lt;" not in answer  # the student's own characters, not our escapes
+    _assert_nothing_ran(page, dialogs, dash)
