@@ -4,6 +4,8 @@ crashes, the submitted files stay as they came."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from pathlib import Path
 
@@ -11,23 +13,52 @@ import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
 from course_tools.cli import main
-from course_tools.grading.coursedir import open_api
+from course_tools.content.loader import Course
+from course_tools.grading.coursedir import init_course, open_api
 from course_tools.grading.intake import DEFAULT_ANSWER_CAP
+from course_tools.grading.lifecycle import assign, release
 from course_tools.grading.roster import import_roster
+from tests.grading.conftest import STUDENTS
 from tests.safety.submissions import A, drop_all
 
 NOT_GRADED = {"eve", "frank", "grace"}
 
 
-def run(capsys: pytest.CaptureFixture, *argv: str) -> tuple[str, list[str]]:
-    assert main(list(argv)) == 0
-    out, err = capsys.readouterr()
-    return out, [line for line in err.splitlines() if not line.startswith(f"{argv[0]}: ") or ": " in line[11:]]
+class _Capture:
+    """stdout and stderr of one in-process CLI call (module-scoped fixtures cannot use capsys)."""
+
+    def readouterr(self, argv: list[str]) -> tuple[str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            assert main(argv) == 0
+        return out.getvalue(), err.getvalue()
 
 
-@pytest.fixture
-def batch(released: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> dict:
-    roster = tmp_path / "more.csv"
+def run(capsys: _Capture, *argv: str) -> tuple[str, list[str]]:
+    out, err = capsys.readouterr(list(argv))
+    return out, err.splitlines()
+
+
+@pytest.fixture(scope="module")
+def released_once(tmp_path_factory: pytest.TempPathFactory, course: Course) -> Path:
+    """A released Review #6 with the grading tests' roster, shared by this module's tests."""
+    base = tmp_path_factory.mktemp("batch")
+    root = base / "course"
+    init_course(course, root)
+    roster = base / "roster.csv"
+    roster.write_text("id,first_name,last_name,email\n" + "".join(",".join(s) + "\n" for s in STUDENTS))
+    import_roster(root, roster)
+    assign(course, root, A)
+    release(root, A)
+    return root
+
+
+@pytest.fixture(scope="module")
+def batch(released_once: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One run of collect, autograde and feedback over the whole batch (the CLI, in process)."""
+    released = released_once
+    capsys = _Capture()
+    roster = tmp_path_factory.mktemp("more") / "more.csv"
     names = ["eve", "frank", "grace", "heidi", "ivan", "judy", "ken", "leo", "mia", "nick", "olga", "pat", "quinn"]
     roster.write_text("id,first_name,last_name,email\n" + "".join(f"{n},{n.title()},Test,\n" for n in names))
     import_roster(released, roster)
