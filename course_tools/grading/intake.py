@@ -30,7 +30,7 @@ import nbformat
 from nbgrader import utils
 
 DEFAULT_ANSWER_CAP = 2 * 1024 * 1024  # bytes of one answer cell's source
-IGNORED = {"timestamp.txt", ".ipynb_checkpoints"}
+IGNORED = {"timestamp.txt", "submission_secret.txt", ".ipynb_checkpoints"}  # nbgrader's own files
 TRUNCATED = "\n\n[... cut by course-tools at {cap} bytes: the full answer ({size} bytes) is in submitted/]"
 
 

@@ -83,6 +83,8 @@ def test_every_problem_named_and_the_rest_graded(batch: dict) -> None:
             assert any(phrase in line for line in mine), (student, phrase, grade_err)
             assert any(phrase in line for line in collect_err if line.startswith(f"collect: {student}: "))
     assert "collect: collected 17 submission(s)" in collect_out
+    noise = [line for line in collect_err + grade_err if "submission_secret.txt" in line or "timestamp.txt" in line]
+    assert not noise, noise  # nbgrader's own files in a submission are not "extra files"
     graded = set(expect) - NOT_GRADED
     assert f"autograde: graded {len(graded)} submission(s)" in grade_out
     for student in ("eve", "frank", "grace", "heidi", "mia", "nick", "olga", "zed"):
