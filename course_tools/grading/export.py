@@ -65,7 +65,8 @@ def grade_table(db_url: str, assignment_id: str, order: list[str] | None = None)
     people = rows.drop_duplicates("student_id").set_index("student_id")[
         ["first_name", "last_name", "email", "timestamp", "duedate"]]
     graded = rows.dropna(subset=["cell"])
-    table = graded.pivot_table(index="student_id", columns="cell", values="score", aggfunc="sum")
+    scores = pd.to_numeric(graded.score, errors="coerce")
+    table = scores.groupby([graded.student_id, graded.cell]).sum(min_count=1).unstack()  # all-NaN stays NaN
     table = table.reindex(index=people.index, columns=cells)
     penalties = rows.drop_duplicates("notebook").groupby("student_id").penalty.sum(min_count=1)
     pending = graded.groupby("student_id").needs_manual_grade.any()

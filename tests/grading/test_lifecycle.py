@@ -31,6 +31,9 @@ def test_whole_lifecycle(released: Path, tmp_path: Path) -> None:
     set_submitted_time(released, "bob", LATE)
 
     assert autograde(released, "review6") == 2
+    export(released, "review6", tmp_path / "before.csv")
+    before = {row["student_id"]: row for row in read_csv(tmp_path / "before.csv")}
+    assert (before["alice"]["status"], before["alice"]["phases"]) == ("needs grading", "")  # not graded: not 0
     api = open_api(released)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
         bob_missing = gb.find_grade("national", "review6", "review6", "bob")

@@ -54,7 +54,7 @@ def test_export_and_feedback_agree_with_the_dashboard(grading: Grading, tmp_path
     exported = pd.read_csv(tmp_path / "grades.csv").set_index("student_id")
     mine = class_analytics(grading, A).scores.set_index("student_id")
     for question in ("q1", "q3"):
-        assert exported[question].tolist() == mine[question].tolist()
+        assert exported[question].fillna(-1).tolist() == mine[question].fillna(-1).tolist()  # -1: not graded
     assert exported.loc[student_id(1), "q1"] == 2.0 and exported.loc[student_id(2), "q1"] == 4.0
     feedback(grading.ctx.root, A, release_it=False)
     page = (grading.ctx.root / "feedback" / student_id(1) / A / f"{A}.html").read_text(encoding="utf-8")
