@@ -29,7 +29,7 @@ def dashboard_notebook(course: Course) -> NotebookNode:
            "Names stay hidden (blind grading) unless you tick *Show student names*. Under *Edit the rubric* "
            "you can change an item's points or text: every answer that received it is re-scored.\n\n"
            "The course directory is `course/` in the repository, or `$MOBILIZING_COURSE`."),
-        code("from course_tools.widgets.widget_dashboard import dashboard\n\nview = dashboard()"),
+        code("from course_tools.widgets.widget_dashboard import dashboard\nview = dashboard()"),
     ], "grading-dashboard", title="Grading dashboard")
 
 
