@@ -9,6 +9,7 @@ Helpers: `lab.open(page, "00_overview.ipynb")`, `lab.run_all(page)`, `lab.wait_i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -115,6 +116,29 @@ def _wait_for_server(url: str, token: str, proc: subprocess.Popen, log: Path, ti
         except OSError:
             time.sleep(0.25)  # polling interval while the server starts, not a wait on the page
     raise RuntimeError(f"jupyter lab did not answer within {timeout}s:\n{log.read_text()[-3000:]}")
+
+
+@contextlib.contextmanager
+def course_server(root: Path, scratch: Path) -> Iterator[tuple[str, str]]:
+    """A Jupyter server started in a course directory, so formgrader reads its nbgrader_config.py (the
+    lab's server was configured for the notebooks, not for that course); yields (url, token)."""
+    token, port = secrets.token_hex(16), _free_port()
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(scratch / "config"), "JUPYTER_RUNTIME_DIR": str(scratch / "runtime")}
+    command = [str(BIN / "jupyter"), "server", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
+    if os.getuid() == 0:
+        command.append("--allow-root")
+    log = scratch / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_server(url, token, proc, log)
+        yield url, token
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,6 @@ holding HTML and script shows as text and runs nothing."""
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import signal
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +15,7 @@ from nbgrader.api import Gradebook
 from course_tools.content.loader import Course
 from course_tools.rubric.course import COURSE_ENV, CourseContext
 from course_tools.rubric.store import RubricStore
-from tests.browser.conftest import BIN, _free_port, _wait_for_server
+from tests.browser.conftest import course_server
 from tests.paths import NOTEBOOKS
 from tests.rubric.classroom import XSS, build_class
 
@@ -45,26 +41,9 @@ def class_in_lab(lab, course: Course) -> Path:
 
 @pytest.fixture(scope="module")
 def formgrader(class_in_lab: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """A Jupyter server started in the course directory, so formgrader reads its nbgrader_config.py
-    (the lab's server was configured for the notebooks, not for this course)."""
-    base = tmp_path_factory.mktemp("formgrader")
-    token, port = secrets.token_hex(16), _free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_RUNTIME_DIR": str(base / "runtime")}
-    command = [str(BIN / "jupyter"), "server", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={class_in_lab}"]
-    if os.getuid() == 0:
-        command.append("--allow-root")
-    log = base / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(command, cwd=class_in_lab, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_server(url, token, proc, log)
-        yield url, token
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
+    """formgrader of the course, served from its own directory."""
+    with course_server(class_in_lab, tmp_path_factory.mktemp("formgrader")) as server:
+        yield server
 
 
 def _wait_graded(page, count: int) -> None:

@@ -5,10 +5,7 @@ grading dashboard (JupyterLab), and their text is still on screen."""
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
-import signal
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +17,7 @@ from course_tools.content.loader import Course
 from course_tools.grading.lifecycle import autograde, feedback
 from course_tools.rubric.course import COURSE_ENV, CourseContext
 from course_tools.rubric.store import RubricStore
-from tests.browser.conftest import BIN, _free_port, _wait_for_server
+from tests.browser.conftest import course_server
 from tests.paths import NOTEBOOKS
 from tests.rubric.classroom import build_class, student_id
 from tests.safety.payloads import ANSWER, HTML_OUTPUT, VISIBLE
@@ -60,25 +57,9 @@ def hostile_class(lab, course: Course) -> Path:
 
 @pytest.fixture(scope="module")
 def formgrader(hostile_class: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """A Jupyter server started in the course directory, so formgrader reads its nbgrader_config.py."""
-    base = tmp_path_factory.mktemp("formgrader_safety")
-    token, port = secrets.token_hex(16), _free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_RUNTIME_DIR": str(base / "runtime")}
-    command = [str(BIN / "jupyter"), "server", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={hostile_class}"]
-    if os.getuid() == 0:
-        command.append("--allow-root")
-    log = base / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(command, cwd=hostile_class, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_server(url, token, proc, log)
-        yield url, token
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
+    """formgrader of the course, served from its own directory."""
+    with course_server(hostile_class, tmp_path_factory.mktemp("formgrader_safety")) as server:
+        yield server
 
 
 def _watch(page) -> list[str]:
