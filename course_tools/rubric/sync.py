@@ -56,6 +56,19 @@ def gradebook_comment(rubric: QuestionRubric, grade: RubricGrade, score: Score) 
     return "\n".join(lines)
 
 
+def _by_student_and_cell(db, entity, cell_table, assignment: str, students: set[str],
+                         questions: set[str]) -> dict[tuple[str, str], object]:
+    """Grades (or comments) of these students' answers to these questions, in one query."""
+    rows = (db.query(entity, SubmittedAssignment.student_id, cell_table.name)
+            .join(cell_table, entity.cell_id == cell_table.id)
+            .join(SubmittedNotebook, entity.notebook_id == SubmittedNotebook.id)
+            .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+            .filter(Assignment.name == assignment, SubmittedAssignment.student_id.in_(students),
+                    cell_table.name.in_(questions)))
+    return {(student, cell): row for row, student, cell in rows}
+
+
 def write_gradebook(db_url: str, course_id: str, assignment: str, writes: Iterable[Write],
                     config: Config | None = None) -> int:
     """Apply every write in one transaction; return how many answers changed. Grades and comments
@@ -67,26 +80,8 @@ def write_gradebook(db_url: str, course_id: str, assignment: str, writes: Iterab
     questions = {w.question for w in writes}
     with Gradebook(db_url, course_id) as gb:
         db = gb.db
-        grades = {}
-        for grade, student, cell in (
-                db.query(Grade, SubmittedAssignment.student_id, GradeCell.name)
-                .join(GradeCell, Grade.cell_id == GradeCell.id)
-                .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
-                .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-                .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-                .filter(Assignment.name == assignment, SubmittedAssignment.student_id.in_(students),
-                        GradeCell.name.in_(questions))):
-            grades[(student, cell)] = grade
-        comments = {}
-        for comment, student, cell in (
-                db.query(Comment, SubmittedAssignment.student_id, SolutionCell.name)
-                .join(SolutionCell, Comment.cell_id == SolutionCell.id)
-                .join(SubmittedNotebook, Comment.notebook_id == SubmittedNotebook.id)
-                .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-                .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-                .filter(Assignment.name == assignment, SubmittedAssignment.student_id.in_(students),
-                        SolutionCell.name.in_(questions))):
-            comments[(student, cell)] = comment
+        grades = _by_student_and_cell(db, Grade, GradeCell, assignment, students, questions)
+        comments = _by_student_and_cell(db, Comment, SolutionCell, assignment, students, questions)
         for w in writes:
             grade = grades.get((w.student, w.question))
             if grade is None:

@@ -23,8 +23,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pytest
 
+from course_tools.rubric.course import COURSE_ENV
 from tests.paths import CONTENT, NOTEBOOKS, REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -139,6 +141,13 @@ def course_server(root: Path, scratch: Path) -> Iterator[tuple[str, str]]:
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+
+
+def dashboard_notebook(lab_root: Path, course_root: Path, name: str) -> None:
+    """A copy of the generated grading dashboard notebook that points at `course_root`."""
+    nb = nbformat.read(NOTEBOOKS / "instructor" / "grading_dashboard.ipynb", as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell(f"%env {COURSE_ENV}={course_root}"))
+    nbformat.write(nb, lab_root / "instructor" / name)
 
 
 @pytest.fixture(scope="session")

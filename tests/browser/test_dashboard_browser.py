@@ -8,16 +8,14 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-import nbformat
 import pytest
 from nbgrader.api import Gradebook
 from playwright.sync_api import expect
 
 from course_tools.content.loader import Course
-from course_tools.rubric.course import COURSE_ENV, CourseContext
+from course_tools.rubric.course import CourseContext
 from course_tools.rubric.store import RubricStore
-from tests.browser.conftest import course_server
-from tests.paths import NOTEBOOKS
+from tests.browser.conftest import course_server, dashboard_notebook
 from tests.rubric.classroom import XSS, build_class
 
 pytestmark = pytest.mark.browser
@@ -34,9 +32,7 @@ def class_in_lab(lab, course: Course) -> Path:
     points the generated dashboard notebook at it through $MOBILIZING_COURSE."""
     root = lab.root / "rubric_course"
     build_class(root, course, 3, special={2: {"q1": XSS}})
-    nb = nbformat.read(NOTEBOOKS / "instructor" / "grading_dashboard.ipynb", as_version=4)
-    nb.cells.insert(1, nbformat.v4.new_code_cell(f"%env {COURSE_ENV}={root}"))
-    nbformat.write(nb, lab.root / "instructor" / "grading_dashboard_test.ipynb")
+    dashboard_notebook(lab.root, root, "grading_dashboard_test.ipynb")
     return root
 
 

@@ -15,10 +15,9 @@ from nbgrader.api import Gradebook
 
 from course_tools.content.loader import Course
 from course_tools.grading.lifecycle import autograde, feedback
-from course_tools.rubric.course import COURSE_ENV, CourseContext
+from course_tools.rubric.course import CourseContext
 from course_tools.rubric.store import RubricStore
-from tests.browser.conftest import course_server
-from tests.paths import NOTEBOOKS
+from tests.browser.conftest import course_server, dashboard_notebook
 from tests.rubric.classroom import build_class, student_id
 from tests.safety.payloads import ANSWER, HTML_OUTPUT, VISIBLE
 
@@ -49,9 +48,7 @@ def hostile_class(lab, course: Course) -> Path:
     os.chmod(graded, 0o644)
     shutil.copy(root / "submitted" / RAW / A / f"{A}.ipynb", graded)  # as stock nbgrader without our config left it
     feedback(root, A, release_it=False)
-    nb = nbformat.read(NOTEBOOKS / "instructor" / "grading_dashboard.ipynb", as_version=4)
-    nb.cells.insert(1, nbformat.v4.new_code_cell(f"%env {COURSE_ENV}={root}"))
-    nbformat.write(nb, lab.root / "instructor" / "grading_dashboard_safety.ipynb")
+    dashboard_notebook(lab.root, root, "grading_dashboard_safety.ipynb")
     return root
 
 
