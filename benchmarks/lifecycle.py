@@ -1,11 +1,17 @@
 """Benchmark (not a test): our collect + autograde + export against the stock nbgrader commands.
 
 Builds one synthetic class of N essay submissions (realistic answers of varied length, some
-unanswered, some late) in the exchange, copies the course three times and runs, on the same data:
+unanswered, some late) in the exchange, copies the course and runs, on the same data:
 
-  ours                  course-tools collect / autograde / export
-  stock default         nbgrader collect / autograde (a kernel per notebook) / export
-  stock --no-execute    nbgrader collect / autograde --no-execute / export
+  ours                   course-tools collect / autograde / export
+  stock --no-execute     nbgrader collect / autograde --no-execute / export, vanilla config
+  stock default          nbgrader collect / autograde (a kernel per notebook) / export, vanilla config
+  stock + our safety     stock --no-execute with our course config (our neutraliser and late plugin)
+
+"Vanilla config" is what a user of stock nbgrader writes: course id, root and exchange, nothing of
+ours, so the baseline is never slowed by our code. The last column shows what our safety layer costs
+stock autograde. Ours and vanilla --no-execute must leave the same grades in the gradebook (asserted;
+late penalties differ by design: vanilla has no late policy).
 
 then, on a class of EXPORT_N graded submissions, `course-tools export` (per-question columns)
 against `nbgrader export` (totals only). Every step runs as the command a user would type.
@@ -40,6 +46,7 @@ from nbgrader.exchange.default import ExchangeSubmit  # noqa: E402
 from course_tools.content.loader import load_course  # noqa: E402
 from course_tools.grading.coursedir import init_course, load_config, open_api  # noqa: E402
 from course_tools.grading.lifecycle import assign, autograde, collect, release  # noqa: E402
+from tests.support.gradebook import snapshot  # noqa: E402
 
 BIN = Path(sys.executable).parent
 ASSIGNMENT = "review6"
@@ -103,6 +110,20 @@ def build_class(root: Path, n: int, seed: int = 6) -> list[str]:
     return students
 
 
+VANILLA = """c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.root = {root!r}
+c.Exchange.root = {exchange!r}
+"""
+
+
+def make_vanilla(root: Path) -> None:
+    """Replace our generated config by the three lines a stock nbgrader user would write."""
+    course_id = open_api(root).coursedir.course_id
+    (root / "nbgrader_config.py").write_text(VANILLA.format(course_id=course_id, root=str(root),
+                                                            exchange=str(root / "exchange")))
+
+
 def run(cmd: list[str], cwd: Path) -> float:
     start = time.perf_counter()
     done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True,
@@ -163,15 +184,22 @@ def main() -> None:
     print(f"building a class of {args.n} submissions ...", flush=True)
     base = args.out / "base"
     build_class(base, args.n)
-    copies = {name: args.out / name for name in ("ours", "no_execute", "default")}
-    for path in copies.values():
+    copies = {name: args.out / name for name in ("ours", "no_execute", "default", "safety")}
+    for name, path in copies.items():
         shutil.copytree(base, path, symlinks=True)
+        if name in ("no_execute", "default"):
+            make_vanilla(path)
 
     times = {"ours": ours(copies["ours"]), "stock --no-execute": stock(copies["no_execute"], "--no-execute")}
     print(f"ours: {times['ours']}\nstock --no-execute: {times['stock --no-execute']}", flush=True)
+    tables = ("student", "submission", "grade", "comment")
+    same = snapshot(copies["ours"], tables) == snapshot(copies["no_execute"], tables)
+    if not same:
+        raise SystemExit("ours and stock --no-execute left different grades in the gradebook")
     if not args.skip_default:
         print("stock default autograde (a kernel per notebook) ...", flush=True)
         times["stock default"] = stock(copies["default"])
+    times["stock + our safety"] = stock(copies["safety"], "--no-execute")
 
     print(f"building a graded class of {args.export_n} for export ...", flush=True)
     big = args.out / "export"
@@ -188,6 +216,10 @@ def main() -> None:
     rows.append(("ratio (stock / ours)", *(f"{v / totals['ours']:.1f}x" for v in totals.values())))
     print(f"\nN = {args.n} submissions of {ASSIGNMENT}, {os.cpu_count()} cores\n")
     print(table(rows))
+    print(f"\ngradebooks of ours and stock --no-execute (vanilla): {'identical' if same else 'DIFFERENT'} "
+          f"({', '.join(tables)})")
+    cost = times["stock + our safety"]["autograde"] / times["stock --no-execute"]["autograde"]
+    print(f"our safety layer inside stock autograde --no-execute: {cost:.2f}x its vanilla time")
     print(f"\nexport, N = {args.export_n}: course-tools export (per question) {export_ours:.1f} s, "
           f"nbgrader export (totals) {export_stock:.1f} s, ratio {export_stock / export_ours:.1f}x")
 

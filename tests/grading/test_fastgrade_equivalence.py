@@ -15,28 +15,7 @@ from sqlalchemy import create_engine, text
 from course_tools.grading.lifecycle import autograde, collect
 from tests.grading.conftest import LATE, ON_TIME, fetch_and_submit, set_submitted_time
 from tests.rubric.classroom import XSS
-
-ROWS = {
-    "student": "SELECT id, first_name, last_name, email FROM student",
-    "submission": """SELECT s.student_id, s.timestamp, s.extension FROM submitted_assignment s""",
-    "notebook": """SELECT sa.student_id, n.name, sn.flagged, sn.late_submission_penalty
-                   FROM submitted_notebook sn JOIN submitted_assignment sa ON sa.id = sn.assignment_id
-                   JOIN notebook n ON n.id = sn.notebook_id""",
-    "grade": """SELECT sa.student_id, c.name, g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade
-                FROM grade g JOIN submitted_notebook sn ON sn.id = g.notebook_id
-                JOIN submitted_assignment sa ON sa.id = sn.assignment_id JOIN base_cell c ON c.id = g.cell_id""",
-    "comment": """SELECT sa.student_id, c.name, m.auto_comment, m.manual_comment
-                  FROM comment m JOIN submitted_notebook sn ON sn.id = m.notebook_id
-                  JOIN submitted_assignment sa ON sa.id = sn.assignment_id JOIN base_cell c ON c.id = m.cell_id""",
-}
-
-
-def snapshot(root: Path) -> dict[str, list[tuple]]:
-    engine = create_engine(f"sqlite:///{root / 'gradebook.db'}")
-    with engine.connect() as conn:
-        out = {name: sorted(tuple(map(str, row)) for row in conn.execute(text(sql))) for name, sql in ROWS.items()}
-    engine.dispose()
-    return out
+from tests.support.gradebook import snapshot
 
 
 def autograded_files(root: Path) -> dict[str, object]:
