@@ -292,6 +292,7 @@ class BatchReport:
     verb: str = "graded"
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # lines not tied to one file (resubmissions, backups)
+    left_out: list[str] = field(default_factory=list)  # files not collected (an LMS zip's odd entries)
     skipped: int = 0  # already graded and unchanged
 
     @property
@@ -303,11 +304,13 @@ class BatchReport:
         return found
 
     def lines(self) -> list[str]:
-        return [p.line(self.step) for p in self.problems] + [f"{self.step}: {n}" for n in self.notes]
+        return [p.line(self.step) for p in self.problems] + [f"{self.step}: {n}" for n in self.notes + self.left_out]
 
     def summary(self) -> str:
         need = self.attention
         text = f"{self.step}: {self.verb} {len(self.graded)} submission(s)"
+        if self.left_out:
+            text += f"; {len(self.left_out)} file(s) in the zip skipped (listed above)"
         if not need:
             return text + "; nothing needs attention"
         details = "; ".join(f"{s} ({need[s][0].text.split(' (')[0]}{', ...' if len(need[s]) > 1 else ''})"
