@@ -28,7 +28,10 @@ class Limits:
     def describe(self, name: str) -> str:
         """'16 MB cap (c.Intake.max_submission_bytes)': the limit and where to change it."""
         value = getattr(self, name)
-        amount = f"{value / 1024 / 1024:g} MB" if name.endswith("bytes") else f"{value}-cell"
+        if not name.endswith("bytes"):
+            amount = f"{value}-cell"
+        else:
+            amount = f"{value / 1024 / 1024:.3g} MB" if value >= 1024 * 1024 else f"{value / 1024:.3g} kB"
         return f"{amount} cap (c.Intake.{self.SETTINGS[name]} in {CONFIG_NAME})"
 
     @classmethod

@@ -33,7 +33,7 @@ from course_tools import CourseToolsError
 from course_tools.grading.backup import Backup
 from course_tools.grading.intake import BatchReport, Problem
 from course_tools.grading.intake_collect import collect_steps
-from course_tools.grading.limits import limits_for
+from course_tools.grading.limits import Limits, limits_for
 from course_tools.grading.roster import ID_RULE, valid_id
 
 DEFAULT_PATTERN = r".*/(?P<student_id>[^/]+?)_(?:LATE_|late_)?\d+_\d+_(?P<file_id>[^/]+?)(?:-\d+)?\.ipynb$"
@@ -160,8 +160,9 @@ def _stage(archive: zipfile.ZipFile, plan: Plan, staging: Path, cap: int) -> dic
         for dest, entry in sorted(entries.items()):
             data = _read(archive, entry, cap - total)
             if data is None:
-                plan.problems.append(Problem(student, dest, f"{entry.name} is over the submission cap "
-                                             f"({cap / 1024 / 1024:g} MB); not collected, needs attention"))
+                plan.problems.append(Problem(student, dest, f"{entry.name} takes the submission over the "
+                                             f"{Limits(submission_bytes=cap).describe('submission_bytes')}; "
+                                             "not collected, needs attention"))
                 break
             total += len(data)
             (folder / dest).write_bytes(data)
