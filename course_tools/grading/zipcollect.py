@@ -150,9 +150,12 @@ def _read(archive: zipfile.ZipFile, entry: Entry, cap: int) -> bytes | None:
     return None if len(data) > cap else data
 
 
-def _stage(archive: zipfile.ZipFile, plan: Plan, staging: Path, cap: int) -> dict[str, Path]:
-    """Write each student's files into staging/<student>/ (mode 0644, whatever the zip says)."""
+def _stage(archive: zipfile.ZipFile, plan: Plan, staging: Path, limits: Limits, name: str) -> dict[str, Path]:
+    """Write each student's files into staging/<student>/ (mode 0644, whatever the zip says),
+    holding the real sizes, not the headers' claims, to the caps."""
     staged = {}
+    cap = limits.submission_bytes
+    read = 0
     for student, entries in sorted(plan.files.items()):
         folder = staging / student
         folder.mkdir(parents=True)
@@ -165,6 +168,10 @@ def _stage(archive: zipfile.ZipFile, plan: Plan, staging: Path, cap: int) -> dic
                                              "not collected, needs attention"))
                 break
             total += len(data)
+            read += len(data)
+            if read > limits.zip_bytes:
+                raise CourseToolsError(f"{name}: more than {limits.describe('zip_bytes')} once uncompressed (its "
+                                       "headers said less); nothing collected")
             (folder / dest).write_bytes(data)
             (folder / dest).chmod(0o644)
         else:
@@ -230,7 +237,11 @@ def zip_collect(root: Path, assignment_id: str, archive: Path, pattern: str = DE
         plan = plan_zip(zf, pattern, on_roster(cd.db_url, cd.course_id), id_map)
         if staging.exists():
             shutil.rmtree(staging)
-        staged = _stage(zf, plan, staging, limits.submission_bytes)
+        try:
+            staged = _stage(zf, plan, staging, limits, archive.name)
+        except CourseToolsError:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     report.problems += plan.problems
     report.left_out += plan.skipped
     changes: dict[str, str] = {}

