@@ -31,7 +31,7 @@ from pathlib import Path
 import nbformat
 from nbgrader import utils
 
-from course_tools.grading.limits import DEFAULT_ANSWER_CAP, Limits, limits_for
+from course_tools.grading.limits import DEFAULT_ANSWER_CAP, Limits, limits_for, size_text
 from course_tools.grading.notebook_shape import check_shape, is_checksum, short
 
 __all__ = ["DEFAULT_ANSWER_CAP", "BatchReport", "Expected", "Inspection", "Problem", "inspect_submission"]
@@ -258,7 +258,7 @@ def inspect_submission(folder: Path, student: str, expected: dict[str, Expected]
     limits = limits or limits_for(folder)
     total = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
     if total > limits.submission_bytes:
-        inspection.add("-", f"submission is {total / 1e6:.1f} MB, over the {limits.describe('submission_bytes')} "
+        inspection.add("-", f"submission is {size_text(total)}, over the {limits.describe('submission_bytes')} "
                             "(not graded, needs attention)")
         return inspection
     used = set()

@@ -17,6 +17,11 @@ DEFAULT_ANSWER_CAP = 2 * 1024 * 1024  # bytes of one answer cell's source (grade
 CONFIG_NAME = "nbgrader_config.py"
 
 
+def size_text(count: int) -> str:
+    """Bytes as people read them: '293 kB', '16 MB', '210 MB' (1 kB = 1024 bytes)."""
+    return f"{count / 1024 / 1024:.3g} MB" if count >= 1024 * 1024 else f"{count / 1024:.3g} kB"
+
+
 @dataclass(frozen=True)
 class Limits:
     submission_bytes: int = 16 * 1024 * 1024  # all files of one student's submission
@@ -28,10 +33,7 @@ class Limits:
     def describe(self, name: str) -> str:
         """'16 MB cap (c.Intake.max_submission_bytes)': the limit and where to change it."""
         value = getattr(self, name)
-        if not name.endswith("bytes"):
-            amount = f"{value}-cell"
-        else:
-            amount = f"{value / 1024 / 1024:.3g} MB" if value >= 1024 * 1024 else f"{value / 1024:.3g} kB"
+        amount = size_text(value) if name.endswith("bytes") else f"{value}-cell"
         return f"{amount} cap (c.Intake.{self.SETTINGS[name]} in {CONFIG_NAME})"
 
     @classmethod

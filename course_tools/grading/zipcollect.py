@@ -33,7 +33,7 @@ from course_tools import CourseToolsError
 from course_tools.grading.backup import Backup
 from course_tools.grading.intake import BatchReport, Problem
 from course_tools.grading.intake_collect import collect_steps
-from course_tools.grading.limits import Limits, limits_for
+from course_tools.grading.limits import Limits, limits_for, size_text
 from course_tools.grading.roster import ID_RULE, valid_id
 
 DEFAULT_PATTERN = r".*/(?P<student_id>[^/]+?)_(?:LATE_|late_)?\d+_\d+_(?P<file_id>[^/]+?)(?:-\d+)?\.ipynb$"
@@ -232,7 +232,7 @@ def zip_collect(root: Path, assignment_id: str, archive: Path, pattern: str = DE
     with zipfile.ZipFile(archive) as zf:
         total = sum(info.file_size for info in zf.infolist())
         if total > limits.zip_bytes:
-            raise CourseToolsError(f"{archive.name}: {total / 1e6:.1f} MB uncompressed, over the "
+            raise CourseToolsError(f"{archive.name}: {size_text(total)} uncompressed, over the "
                                    f"{limits.describe('zip_bytes')}; nothing collected")
         plan = plan_zip(zf, pattern, on_roster(cd.db_url, cd.course_id), id_map)
         if staging.exists():
