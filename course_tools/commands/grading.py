@@ -59,10 +59,13 @@ def register(subparsers) -> None:
     collect = add_command(subparsers, "collect", run_collect,
                           "Collect submissions from the exchange, or from an LMS download with --zip.",
                           "  course-tools collect review6\n"
-                          "  course-tools collect review6 --zip ~/Downloads/submissions.zip\n")
+                          "  course-tools collect review6 --zip ~/Downloads/submissions.zip\n"
+                          "  course-tools collect review6 --zip submissions.zip --map lms_ids.csv\n")
     collect.add_argument("assignment")
     collect.add_argument("--zip", type=Path, help="zip of submissions downloaded from an LMS")
     collect.add_argument("--pattern", help="named regexp for the LMS file names (see README)")
+    collect.add_argument("--map", type=Path, help="with --zip: CSV lms_id,student_id for LMS ids that are not "
+                         "roster ids")
     _course_option(collect)
 
     autograde = add_command(subparsers, "autograde", run_autograde,
@@ -186,9 +189,9 @@ def run_collect(args: argparse.Namespace) -> int:
     if args.zip:
         from course_tools.grading.zipcollect import DEFAULT_PATTERN, zip_collect
 
-        students = zip_collect(_root(args), args.assignment, args.zip, args.pattern or DEFAULT_PATTERN)
-        print(f"collect: {len(students)} submission(s) from {args.zip.name}: {', '.join(students)}")
-        return 0
+        report = zip_collect(_root(args), args.assignment, args.zip, args.pattern or DEFAULT_PATTERN, args.map)
+        print(f"collect: from {args.zip.name}: {', '.join(report.graded) or 'none'}")
+        return _print_batch(report)
     return _print_batch(collect_batch(_root(args), args.assignment))
 
 

@@ -7,7 +7,6 @@ else the auto score, plus any extra credit.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import nbformat
@@ -16,6 +15,7 @@ from sqlalchemy import create_engine, text
 
 from course_tools import CourseToolsError
 from course_tools.grading.coursedir import open_api
+from course_tools.grading.csv_safe import write_csv
 
 FORMATS = ("csv", "canvas", "moodle")
 
@@ -88,11 +88,6 @@ def grade_table(db_url: str, assignment_id: str, order: list[str] | None = None)
     return out.reset_index()
 
 
-def _write(frame: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-
-
 def canvas_table(table: pd.DataFrame, title: str) -> pd.DataFrame:
     """Canvas Gradebook > Import: identity columns, then one column named after the assignment;
     the 'Points Possible' row tells Canvas the maximum."""
@@ -130,5 +125,5 @@ def export(root: Path, assignment_id: str, out: Path, fmt: str = "csv", title: s
     name = title or assignment_id
     frame = {"csv": lambda: table, "canvas": lambda: canvas_table(table, name),
              "moodle": lambda: moodle_table(table, name)}[fmt]()
-    _write(frame, Path(out))
+    write_csv(frame, Path(out))  # no cell may start a spreadsheet formula
     return len(table)

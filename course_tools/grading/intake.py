@@ -14,6 +14,8 @@ The submitted files stay untouched (evidence); repairs go into the copy that is 
 | nbgrader metadata edited (points, flags) | restored from the released notebook; noted |
 | locked prompt edited | restored from the source (nbgrader's OverwriteCells); noted |
 | answer over the size cap | graded with the answer cut at the cap; needs attention |
+| submission over the total size cap, notebook over the cell cap | not graded; needs attention |
+| a field of the wrong JSON type (a list as grade id, ...) | see notebook_shape.py: named, repaired or not graded |
 | notebook misnamed | the single other notebook is graded in its place; noted |
 | extra files | kept, not graded; noted |
 """
@@ -29,7 +31,10 @@ from pathlib import Path
 import nbformat
 from nbgrader import utils
 
-DEFAULT_ANSWER_CAP = 2 * 1024 * 1024  # bytes of one answer cell's source
+from course_tools.grading.limits import DEFAULT_ANSWER_CAP, Limits, limits_for, size_text
+from course_tools.grading.notebook_shape import check_shape, is_checksum, short
+
+__all__ = ["DEFAULT_ANSWER_CAP", "BatchReport", "Expected", "Inspection", "Problem", "inspect_submission"]
 IGNORED = {"timestamp.txt", "submission_secret.txt", ".ipynb_checkpoints"}  # nbgrader's own files
 TRUNCATED = "\n\n[... cut by course-tools at {cap} bytes: the full answer ({size} bytes) is in submitted/]"
 
@@ -94,12 +99,14 @@ def expected_from_release(path: Path) -> Expected:
 
 def _grade_id(cell) -> str | None:
     meta = cell.get("metadata", {}).get("nbgrader")
-    return meta.get("grade_id") if isinstance(meta, dict) else None
+    grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+    return grade_id if isinstance(grade_id, str) else None
 
 
-def read_notebook(path: Path, inspection: Inspection) -> object | None:
+def read_notebook(path: Path, inspection: Inspection, limits: Limits | None = None) -> object | None:
     """The notebook in `path`, or None (with the problem recorded) if it cannot be graded."""
     name = path.name
+    limits = limits or Limits()
     data = path.read_bytes()
     if not data.strip():
         inspection.add(name, "empty file (not graded, needs attention)")
@@ -115,11 +122,22 @@ def read_notebook(path: Path, inspection: Inspection) -> object | None:
     except ValueError as exc:
         inspection.add(name, f"not valid JSON ({exc}) (not graded, needs attention)")
         return None
-    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list) or raw.get("nbformat", 0) < 4:
+    version = raw.get("nbformat", 0) if isinstance(raw, dict) else 0
+    if not isinstance(version, int) or version < 4 or not isinstance(raw.get("cells"), list):
         inspection.add(name, "not a Jupyter notebook (no nbformat 4 'cells' list) (not graded, needs attention)")
         return None
+    if len(raw["cells"]) > limits.cells:
+        inspection.add(name, f"{len(raw['cells'])} cells, over the {limits.describe('cells')} "
+                             "(not graded, needs attention)")
+        return None
+    why, repairs = check_shape(raw)
+    if why:
+        inspection.add(name, f"not a readable notebook: {why} (not graded, needs attention)")
+        return None
+    for note in repairs:
+        inspection.add(name, f"{note} (needs attention)")
     try:
-        return nbformat.reads(text, as_version=4)
+        return nbformat.reads(json.dumps(raw) if repairs else text, as_version=4)
     except Exception as exc:  # nbformat raises several kinds for broken structure
         inspection.add(name, f"not a readable notebook ({type(exc).__name__}: {exc}) (not graded, needs attention)")
         return None
@@ -151,7 +169,7 @@ def check_cells(nb, expected: Expected, inspection: Inspection, file: str, cap: 
     for grade_id in unknown:
         renamed = [m for m in missing if m in expected.answers]
         hint = f"; it may be answer {renamed[0]} renamed" if len(renamed) == 1 else ""
-        inspection.add(file, f"cell with unknown grade id '{grade_id}' (shown as a plain cell, not graded{hint})",
+        inspection.add(file, f"cell with unknown grade id {short(grade_id)} (shown as a plain cell, not graded{hint})",
                        attention=bool(hint))
     for grade_id in missing:
         kind = "answer cell" if grade_id in expected.answers else "locked cell"
@@ -201,14 +219,14 @@ def _restore_metadata(cell, released: dict, expected: Expected, inspection: Insp
     mine = dict(cell.metadata.get("nbgrader", {}))
     theirs = dict(released["metadata"]["nbgrader"])
     grade_id = theirs["grade_id"]
-    diffs = [f"{key} {theirs.get(key)!r} -> {mine.get(key)!r}" for key in sorted(set(mine) | set(theirs))
-             if key != "checksum" and mine.get(key) != theirs.get(key)]
+    diffs = [f"{key} {short(theirs.get(key))} -> {short(mine.get(key))}" for key in sorted(set(mine) | set(theirs))
+             if mine.get(key) != theirs.get(key) and (key != "checksum" or not is_checksum(mine.get(key)))]
     changed = False
     if diffs:
         inspection.add(file, f"nbgrader metadata of {grade_id} edited ({', '.join(diffs)}); restored from the "
                              "release", attention=False)
-        cell.metadata["nbgrader"] = nbformat.from_dict({**theirs, "checksum": mine.get("checksum", theirs.get(
-            "checksum"))})
+        checksum = mine.get("checksum") if is_checksum(mine.get("checksum")) else theirs.get("checksum")
+        cell.metadata["nbgrader"] = nbformat.from_dict({**theirs, "checksum": checksum})
         changed = True
     if cell.cell_type != released["cell_type"]:
         inspection.add(file, f"cell {grade_id} changed from {released['cell_type']} to {cell.cell_type}; "
@@ -232,24 +250,31 @@ def _cap(cell, grade_id: str | None, inspection: Inspection, file: str, cap: int
 
 
 def inspect_submission(folder: Path, student: str, expected: dict[str, Expected],
-                       cap: int = DEFAULT_ANSWER_CAP) -> Inspection:
-    """Check every expected notebook of one submission folder and list the other files."""
+                       cap: int = DEFAULT_ANSWER_CAP, limits: Limits | None = None) -> Inspection:
+    """Check every expected notebook of one submission folder and list the other files. `limits`
+    default to the course's (nbgrader_config.py above `folder`, else the defaults)."""
     folder = Path(folder)
     inspection = Inspection(student)
+    limits = limits or limits_for(folder)
+    total = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+    if total > limits.submission_bytes:
+        inspection.add("-", f"submission is {size_text(total)}, over the {limits.describe('submission_bytes')} "
+                            "(not graded, needs attention)")
+        return inspection
     used = set()
     for name, exp in expected.items():
         path = _pick_file(folder, exp, inspection)
         if path is None:
             continue
         used.add(path.name)
-        nb = read_notebook(path, inspection)
+        before = len(inspection.problems)
+        nb = read_notebook(path, inspection, limits)
         if nb is None:
             continue
-        before = len(inspection.problems)
+        repaired = len(inspection.problems) > before  # bad UTF-8 or malformed metadata: grade the repaired copy
         changed = check_cells(nb, exp, inspection, path.name, cap) if exp.cells else False
-        utf8 = any("UTF-8" in p.text for p in inspection.problems[:before])
         renamed = path.name != f"{name}.ipynb"
-        inspection.notebooks[name] = nb if (changed or utf8 or renamed) else None
+        inspection.notebooks[name] = nb if (changed or repaired or renamed) else None
     for path in sorted(folder.iterdir()):
         if path.name not in used and path.name not in IGNORED and not path.name.startswith("."):
             if path.suffix == ".ipynb" and any(p.file == path.name for p in inspection.problems):
@@ -267,6 +292,7 @@ class BatchReport:
     verb: str = "graded"
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # lines not tied to one file (resubmissions, backups)
+    left_out: list[str] = field(default_factory=list)  # files not collected (an LMS zip's odd entries)
     skipped: int = 0  # already graded and unchanged
 
     @property
@@ -278,11 +304,13 @@ class BatchReport:
         return found
 
     def lines(self) -> list[str]:
-        return [p.line(self.step) for p in self.problems] + [f"{self.step}: {n}" for n in self.notes]
+        return [p.line(self.step) for p in self.problems] + [f"{self.step}: {n}" for n in self.notes + self.left_out]
 
     def summary(self) -> str:
         need = self.attention
         text = f"{self.step}: {self.verb} {len(self.graded)} submission(s)"
+        if self.left_out:
+            text += f"; {len(self.left_out)} file(s) in the zip skipped (listed above)"
         if not need:
             return text + "; nothing needs attention"
         details = "; ".join(f"{s} ({need[s][0].text.split(' (')[0]}{', ...' if len(need[s]) > 1 else ''})"

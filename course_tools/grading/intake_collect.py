@@ -1,11 +1,16 @@
-"""What `collect` says besides copying: several submissions from one student (the latest counts,
-the earlier stay in the exchange), a resubmission after grading (earlier grades and answers kept),
-and the problems of each newly collected submission."""
+"""What `collect` does besides copying, the same for the exchange and for an LMS zip: back up the
+databases and every submission about to be replaced, say who resubmitted (earlier grades and
+answers kept), check each newly collected submission (intake) and the roster; for the exchange,
+several submissions from one student (the latest counts) and folders owned by another account."""
 
 from __future__ import annotations
 
+import getpass
+import hashlib
 import os
+import re
 import shutil
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -13,7 +18,7 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.utils import parse_utc
 
-from course_tools.grading.backup import Backup
+from course_tools.grading.backup import Backup, backup_course
 from course_tools.grading.intake import BatchReport, Problem, inspect_submission
 
 
@@ -110,3 +115,76 @@ def report_collected(api: NbGraderAPI, assignment_id: str, students: list[str], 
             report.problems.append(Problem(student, "-", "not on the roster (add the student with "
                                                          "`course-tools roster import`; needs attention)"))
         report.graded.append(student)
+
+
+# nbgrader's ExchangeCollect logs this when a submission folder's owner is not the student
+CHEATING = re.compile(r"(?P<path>/\S.*?) claims to be submitted by (?P<student>\S+) but is owned by "
+                      r"(?P<owner>\S+); cheating attempt\?")
+
+
+def owner_problems(log: str) -> list[Problem]:
+    """nbgrader's "cheating attempt?" warnings as problem lines. A folder owned by the account that
+    runs collect (local mode: students and instructor share one account) is not evidence."""
+    me = getpass.getuser()
+    found = []
+    for match in CHEATING.finditer(log):
+        if match["owner"] != me:
+            found.append(Problem(match["student"], "-", f"the exchange folder {Path(match['path']).name} claims to "
+                                 f"be from {match['student']} but is owned by the account '{match['owner']}' "
+                                 "(nbgrader: cheating attempt?; needs attention)"))
+    return found
+
+
+def fingerprint(folder: Path) -> str:
+    """A hash of a submission's files and their names (timestamp.txt included): changed or not."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def fingerprints(api: NbGraderAPI, assignment_id: str) -> dict[str, str]:
+    cd = api.coursedir
+    folder = Path(cd.format_path(cd.submitted_directory, ".", "."))
+    return {path.parent.name: fingerprint(path) for path in folder.glob(f"*/{assignment_id}") if path.is_dir()}
+
+
+def collect_steps(root: Path, assignment_id: str, report: BatchReport,
+                  replaced: Callable[[NbGraderAPI], list[str]],
+                  file_them: Callable[[NbGraderAPI, Backup | None], None]) -> BatchReport:
+    """The one collect path (exchange and LMS zip): back up the databases, keep each submission
+    about to be `replaced` in that backup, `file_them` into submitted/, then check every
+    submission whose files changed (intake) and whether its student is on the roster."""
+    from course_tools.grading.coursedir import open_api
+    from course_tools.grading.fastgrade import on_roster
+
+    api = open_api(root)
+    cd = api.coursedir
+    backup = backup_course(Path(cd.root), "collect")
+    report.notes += keep_replaced(api, assignment_id, replaced(api), backup)
+    before = fingerprints(api, assignment_id)
+    file_them(api, backup)
+    after = fingerprints(api, assignment_id)
+    changed = sorted(s for s in after if before.get(s) != after[s])
+    report_collected(api, assignment_id, changed, on_roster(cd.db_url, cd.course_id), report)
+    return report
+
+
+def exchange_collect(root: Path, assignment_id: str) -> BatchReport:
+    """`nbgrader collect` from the exchange (the latest submission of each student counts)."""
+    from course_tools.grading.lifecycle import _check
+
+    report = BatchReport("collect", verb="collected")
+
+    def replaced(api: NbGraderAPI) -> list[str]:
+        latest, notes = earlier_submissions(api, assignment_id)
+        report.notes.extend(notes)
+        before = submitted_stamps(api, assignment_id)
+        return [s for s, stamp in latest.items() if s in before and stamp > before[s]]
+
+    def file_them(api: NbGraderAPI, _backup: Backup | None) -> None:
+        result = _check(f"collect {assignment_id}", api.collect(assignment_id, update=True))
+        report.problems.extend(owner_problems(result.get("log", "")))
+
+    return collect_steps(root, assignment_id, report, replaced, file_them)

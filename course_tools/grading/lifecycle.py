@@ -67,30 +67,11 @@ def collect(root: Path, assignment_id: str) -> list[str]:
 
 
 def collect_batch(root: Path, assignment_id: str) -> BatchReport:
-    """`nbgrader collect` (the latest submission of each student counts), after backing up the
-    databases and any submission about to be replaced; then each collected submission is checked."""
-    from course_tools.grading.fastgrade import on_roster
-    from course_tools.grading.intake_collect import (
-        earlier_submissions,
-        keep_replaced,
-        report_collected,
-        submitted_stamps,
-    )
+    """`nbgrader collect` through the one collect path (backups, intake, roster) that `collect
+    --zip` shares: see grading/intake_collect.py."""
+    from course_tools.grading.intake_collect import exchange_collect
 
-    api = open_api(root)
-    cd = api.coursedir
-    backup = backup_course(Path(cd.root), "collect")
-    report = BatchReport("collect", verb="collected")
-    latest, notes = earlier_submissions(api, assignment_id)
-    report.notes += notes
-    before = submitted_stamps(api, assignment_id)
-    replaced = [s for s, stamp in latest.items() if s in before and stamp > before[s]]
-    report.notes += keep_replaced(api, assignment_id, replaced, backup)
-    _check(f"collect {assignment_id}", api.collect(assignment_id, update=True))
-    after = submitted_stamps(api, assignment_id)
-    changed = sorted(s for s in after if before.get(s) != after[s])
-    report_collected(api, assignment_id, changed, on_roster(cd.db_url, cd.course_id), report)
-    return report
+    return exchange_collect(root, assignment_id)
 
 
 def autograde(root: Path, assignment_id: str, force: bool = False, progress: Progress = _quiet,

@@ -17,6 +17,12 @@ ALIASES = {"student_id": "id", "firstname": "first_name", "lastname": "last_name
            "email_address": "email"}
 # The exchange names files '<student>+<assignment>+<time>', so '+' and '*' cannot be in an id.
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
+ID_RULE = "only letters, digits and . _ @ -, starting with a letter or digit"
+
+
+def valid_id(text: str) -> bool:
+    """The one student id rule (roster import, LMS zips, --map files): also no '..' and not too long."""
+    return bool(ID_RE.match(text)) and ".." not in text and len(text) <= 100
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -45,7 +51,7 @@ def read_roster(path: Path) -> tuple[list[dict], list[str]]:
         line = int(index) + 2  # the header is line 1
         values = {c: str(row[c]).strip() for c in COLUMNS}
         error = None
-        if not ID_RE.match(values["id"]):
+        if not valid_id(values["id"]):
             error = f"id '{values['id']}' is empty or has characters other than letters, digits, . _ @ -"
         elif values["id"] in seen:
             error = f"id '{values['id']}' repeats line {seen[values['id']]}"

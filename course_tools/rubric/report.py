@@ -11,8 +11,14 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
+from course_tools.grading.csv_safe import write_csv  # noqa: E402
 from course_tools.rubric.analytics import ClassAnalytics, class_analytics, distribution  # noqa: E402
 from course_tools.rubric.grader import Grading  # noqa: E402
+
+
+def plain(text: object) -> str:
+    """Label text as text: matplotlib reads `$...$` as mathtext (a parse error or odd output)."""
+    return str(text).replace("$", r"\$")
 
 
 @dataclass
@@ -31,13 +37,13 @@ def histogram_png(data: ClassAnalytics, path: Path) -> Path:
     for ax, question in zip(axes.flat, questions, strict=False):
         counts = distribution(data, question)
         ax.bar([f"{v:g}" for v in counts.index], counts.values, color="#4c72b0")
-        ax.set_title(f"{question} (out of {points[question]:g}, {int(counts.sum())} graded)", fontsize=10)
+        ax.set_title(f"{plain(question)} (out of {points[question]:g}, {int(counts.sum())} graded)", fontsize=10)
         ax.set_xlabel("score", fontsize=8)
         ax.set_ylabel("answers", fontsize=8)
         ax.tick_params(labelsize=8)
     for ax in list(axes.flat)[len(questions):]:
         ax.axis("off")
-    fig.suptitle(f"{data.assignment}: scores per question", fontsize=11)
+    fig.suptitle(f"{plain(data.assignment)}: scores per question", fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)
@@ -48,13 +54,13 @@ def items_png(data: ClassAnalytics, path: Path) -> Path:
     """Share of graded answers that received each rubric item (short bars = key points missed)."""
     items = data.items.dropna(subset=["given_percent"])
     fig, ax = plt.subplots(figsize=(9, max(2.5, 0.22 * len(items) + 1)))
-    labels = [f"{q} {i}" for q, i in zip(items.question, items.item, strict=True)]
+    labels = [plain(f"{q} {i}") for q, i in zip(items.question, items.item, strict=True)]
     colors = ["#c44e52" if p < 0 else "#55a868" for p in items.points]
     ax.barh(labels[::-1], items.given_percent.values[::-1], color=colors[::-1])
     ax.set_xlabel("% of graded answers that received the item (red: deductions)", fontsize=8)
     ax.set_xlim(0, 100)
     ax.tick_params(labelsize=7)
-    ax.set_title(f"{data.assignment}: rubric items given", fontsize=11)
+    ax.set_title(f"{plain(data.assignment)}: rubric items given", fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)
@@ -68,9 +74,7 @@ def write_report(grading: Grading, assignment: str, out: Path | None = None) -> 
     files = []
     for name, frame in (("scores", data.scores), ("questions", data.questions), ("rubric_items", data.items),
                         ("late", data.late)):
-        path = folder / f"{assignment}_{name}.csv"
-        frame.to_csv(path, index=False, lineterminator="\n")
-        files.append(path)
+        files.append(write_csv(frame, folder / f"{assignment}_{name}.csv"))
     files.append(histogram_png(data, folder / f"{assignment}_hist.png"))
     files.append(items_png(data, folder / f"{assignment}_rubric_items.png"))
     return Report(data, files)
