@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from course_tools import CourseToolsError
+from course_tools.build.assignments import gradable_assignments
 from course_tools.content.loader import Course, load_course
 from course_tools.content.models import Assignment
 from course_tools.grading.backup import backup_course
@@ -41,17 +42,18 @@ class Grading:
         self.grader = grader or default_grader()
         self.store = RubricStore.for_course(self.ctx.root)
         self._seeded: set[str] = set()
+        self.specs = gradable_assignments(self.course)
 
     # --- rubric ----------------------------------------------------------------------------------
     def assignments(self) -> list[str]:
-        """Content assignments that have a rubric (Review #6 in this course)."""
-        return [a.id for a in self.course.assignments.values() if any(q.instructor.rubric for q in a.questions)]
+        """Assignments that have a rubric: Review #6, then the exit tickets in lesson order."""
+        return [a.id for a in self.specs.values() if any(q.instructor.rubric for q in a.questions)]
 
     def assignment(self, assignment: str) -> Assignment:
-        if assignment not in self.course.assignments:
+        if assignment not in self.specs:
             raise CourseToolsError(f"assignment '{assignment}': not in content "
-                                   f"(known: {', '.join(self.course.assignments) or 'none'})")
-        return self.course.assignments[assignment]
+                                   f"(known: {', '.join(self.specs) or 'none'})")
+        return self.specs[assignment]
 
     def rubrics(self, assignment: str) -> dict[str, QuestionRubric]:
         if assignment not in self._seeded:
