@@ -14,7 +14,7 @@ from pathlib import Path
 from course_tools import CourseToolsError
 from course_tools.build.assignments import gradable_assignments
 from course_tools.content.loader import Course, load_course
-from course_tools.content.models import Assignment
+from course_tools.content.models import Assignment, CalibrationAnswer, Question
 from course_tools.grading.backup import backup_course
 from course_tools.rubric import scoring
 from course_tools.rubric.answers import read_answer
@@ -68,10 +68,19 @@ class Grading:
             raise CourseToolsError(f"{assignment}: no question '{question}' (known: {', '.join(rubrics)})")
         return rubrics[question]
 
+    def question(self, assignment: str, question: str) -> Question:
+        for q in self.assignment(assignment).questions:
+            if q.id == question:
+                return q
+        raise CourseToolsError(f"{assignment}: no question '{question}'")
+
     def key_points(self, assignment: str, question: str) -> dict[str, tuple[str, list[str]]]:
         """key point id -> (text, terms), for highlighting."""
-        spec = next(q for q in self.assignment(assignment).questions if q.id == question)
-        return {k.id: (k.text, list(k.terms)) for k in spec.instructor.key_points}
+        return {k.id: (k.text, list(k.terms)) for k in self.question(assignment, question).instructor.key_points}
+
+    def calibration(self, assignment: str, question: str) -> list[CalibrationAnswer]:
+        """The weak, adequate and strong sample answers graders read before grading (from content)."""
+        return list(self.question(assignment, question).instructor.calibration)
 
     # --- queue -----------------------------------------------------------------------------------
     def queue(self, assignment: str, question: str) -> list[Entry]:

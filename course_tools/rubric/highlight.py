@@ -24,7 +24,7 @@ ISE = re.compile(r"(?<=\w\w)is(e|ed|es|ing|ation|ations|er|ers)$")
 GENERIC_TERMS = frozenset({
     "change", "national", "ilo", "policy", "policies", "globalization", "globalisation", "social", "report",
     "action", "international", "organization", "organizations", "organisation", "organisations", "level",
-    "countries", "country", "system", "work", "people", "government", "governments",
+    "countries", "country", "system", "work", "people",
 })
 _STEMMER = snowballstemmer.stemmer("english")
 
