@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,18 @@ def test_without_a_course_directory_it_says_what_to_do(tmp_path: Path, monkeypat
     monkeypatch.setattr(widget_dashboard, "display", shown.append)
     assert dashboard(tmp_path / "nowhere") is None
     assert "no course directory yet: run `course-tools init`" in shown[0].data
+
+
+def test_calibration_answers_are_shown_first_for_each_question(grading: Grading, course: Course) -> None:
+    view = Dashboard(grading, question="q3")
+    panel = view.calibration.value
+    q3 = next(q for q in course.assignments[A].questions if q.id == "q3")
+    assert panel.startswith("<details class='ma-calibration' open>")
+    assert [panel.index(f"<b>{level}: ") for level in ("Weak", "Adequate", "Strong")] == sorted(
+        panel.index(f"<b>{level}: ") for level in ("Weak", "Adequate", "Strong"))
+    assert "<b>Weak: 0 / 5 points</b> · no item" in panel and "<b>Strong: 5 / 5 points</b>" in panel
+    assert "kp-unequal-weight (+1)" in panel
+    for sample in q3.instructor.calibration:
+        assert html.escape(sample.text) in panel
+    view.question.value = "q1"
+    assert "<b>Adequate: 3 / 4 points</b>" in view.calibration.value
