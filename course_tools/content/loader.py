@@ -169,7 +169,7 @@ def load_course(root: Path | None = None) -> Course:
 
     activities = _load_activities(check, root, set(module.lessons) if module else set(), seed)
     assignments = _load_assignments(check, root, seed)
-    exit_tickets = _load_exit_tickets(check, root, module.lessons if module else [], seed)
+    exit_tickets = _load_exit_tickets(check, root, module.lessons if module else [], list(lessons), seed)
     tables = {p.stem: p for p in sorted((root / "data").glob("*.csv"))}
     for path in tables.values():
         _check_table(check, path)
@@ -245,9 +245,9 @@ def _load_assignments(check: _Checker, root: Path, seed: dict[str, SeedBullet]) 
     return found
 
 
-def _load_exit_tickets(check: _Checker, root: Path, lesson_ids: list[str],
+def _load_exit_tickets(check: _Checker, root: Path, lesson_ids: list[str], loaded: list[str],
                        seed: dict[str, SeedBullet]) -> ExitTickets | None:
-    """The exit tickets' rubric, if the course has one: it must cover every lesson, once."""
+    """The exit tickets' rubric, if the course has one: it must cover every (loaded) lesson, once."""
     path = root / "assignments" / EXIT_TICKETS
     if not path.is_file():
         return None
@@ -262,7 +262,7 @@ def _load_exit_tickets(check: _Checker, root: Path, lesson_ids: list[str],
             check.report(path, f"lessons[{i}].lesson", f"unknown lesson '{ticket.lesson}'")
         for j, key_point in enumerate(ticket.key_points):
             check.seed_ref(path, f"lessons[{i}].key_points[{j}].seed", key_point.seed, seed)
-    for lesson_id in lesson_ids:
+    for lesson_id in loaded:
         if lesson_id not in have:
             check.report(path, "lessons", f"no exit-ticket entry for lesson '{lesson_id}'")
     return tickets

@@ -65,3 +65,27 @@ def test_items_may_exceed_the_points_and_extra_credit_is_known(content_copy: Pat
         d["questions"][0]["instructor"]["calibration"][2]["score"] = 5  # the strong answer earns 5 of 4
     edit_yaml(content_copy / "assignments" / "review6.yaml", generous)
     assert main(["check", "--content", str(content_copy)]) == 0
+
+
+TICKETS = "content/assignments/exit_tickets.yaml"
+TICKET_BREAKAGES = [
+    ("a lesson without an exit ticket", lambda d: d["lessons"].pop(),
+     f"{TICKETS}: lessons: no exit-ticket entry for lesson 'support'"),
+    ("an exit ticket for no lesson", lambda d: d["lessons"].append({**d["lessons"][0], "lesson": "trade_rules"}),
+     f"{TICKETS}: lessons[7].lesson: unknown lesson 'trade_rules'"),
+    ("rubric short of the points", lambda d: d.update(points=3),
+     f"{TICKETS}: (file): Value error, lesson 'overview': rubric: positive items add up to 2, less than "
+     "the question's 3"),
+    ("key point citing no bullet", lambda d: d["lessons"][2]["key_points"][0].update(seed="national-follow-up.9"),
+     f"{TICKETS}: lessons[2].key_points[0].seed: 'national-follow-up.9' is not a bullet of the module"),
+]
+
+
+@pytest.mark.parametrize(("change", "expected"), [b[1:] for b in TICKET_BREAKAGES],
+                         ids=[b[0] for b in TICKET_BREAKAGES])
+def test_exit_ticket_breakage_is_one_line(content_copy: Path, capsys: pytest.CaptureFixture[str],
+                                          change: Callable[[dict], None], expected: str) -> None:
+    edit_yaml(content_copy / "assignments" / "exit_tickets.yaml", change)
+    assert main(["check", "--content", str(content_copy)]) == 1
+    lines = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("course-tools:")]
+    assert [line for line in lines if line.startswith(expected)] and len(lines) == 1, lines
