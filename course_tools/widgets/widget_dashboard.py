@@ -141,7 +141,8 @@ class Dashboard:
             widgets.HTML(STYLE + "<h2>Grading dashboard</h2><p>Grade one question for every submission. Names "
                          "are hidden until you ask for them; answers are shown as plain text with the key "
                          "points' terms <mark class='ma-kp'>marked</mark>.</p>"),
-            widgets.HBox([self.assignment, self.question, self.show_names]),
+            widgets.HBox([self.assignment, self.question, self.show_names],
+                         layout=widgets.Layout(flex_flow="row wrap")),
             widgets.HBox([self.progress_bar, self.progress_text]), self.prompt, self.calibration,
             widgets.HBox([widgets.VBox([self.queue], layout=widgets.Layout(width="34%")), grading_box]),
             self.editor,
