@@ -84,6 +84,6 @@ def summary_text(data: ClassAnalytics) -> str:
         data.scores[columns].to_string(index=False),
         "per question:\n" + data.questions.to_string(index=False),
         "rubric items least often given (what the class missed):\n"
-        + missed[["question", "item", "given", "graded", "given_percent"]].to_string(index=False),
+        + missed[["question", "item", "level", "given", "graded", "given_percent"]].to_string(index=False),
         f"late submissions: {len(data.late)}",
     ])

@@ -41,6 +41,7 @@ def test_report_writes_scores_stats_item_counts_and_charts(grading: Grading, cap
     items = pd.read_csv(folder / "review6_rubric_items.csv").set_index(["question", "item"])
     assert items.loc[("q1", "kp-phase-one"), "given"] == 2 and items.loc[("q1", "kp-phase-one"), "graded"] == 3
     assert items.loc[("q1", "distorts"), "given"] == 1 and items.loc[("q1", "applies-case"), "given"] == 1
+    assert items.loc[("q1", "applies-case"), "level"] == "applies"
     late = pd.read_csv(folder / "review6_late.csv")
     assert list(late.student_id) == [student_id(2), student_id(4)]
     for chart in ("review6_hist.png", "review6_rubric_items.png"):
