@@ -58,8 +58,10 @@ class Grading:
     def rubrics(self, assignment: str) -> dict[str, QuestionRubric]:
         if assignment not in self._seeded:
             spec = self.assignment(assignment)
-            self.store.seed(scoring.from_content(assignment, q) for q in spec.questions)
+            changed = self.store.seed(scoring.from_content(assignment, q) for q in spec.questions)
             self._seeded.add(assignment)
+            for _assignment, question, item_id in changed:  # content changed points of items in use
+                self.store.note_rescored(assignment, question, item_id, self.rescore(assignment, question, item_id))
         return self.store.rubrics(assignment)
 
     def rubric(self, assignment: str, question: str) -> QuestionRubric:
