@@ -1,8 +1,10 @@
 """The grading dashboard: one question across all submissions, graded with rubric items.
 
-A thin ipywidgets view over course_tools.rubric.grader.Grading. Blind by default (anonymous,
-stable labels; names only on request). The answer is shown as escaped text with the key points'
-terms marked, never as live HTML. Every control has a visible label; status is said in words.
+A thin ipywidgets view over course_tools.rubric.grader.Grading, for Review #6 and every exit
+ticket. Blind by default (anonymous, stable labels; names only on request). Each question opens with
+its calibration answers (weak, adequate, strong, with the score and items each earns) so graders
+agree on the scale before the first answer. The answer is shown as escaped text with the key
+points' terms marked, never as live HTML. Every control has a visible label; status is in words.
 """
 
 from __future__ import annotations
