@@ -3,6 +3,7 @@ and every save in nbgrader's gradebook."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -59,3 +60,13 @@ def test_exit_ticket_is_graded_in_the_dashboard(ticket_class: Path, course: Cour
     assert view.current.student == "s0002" and "&lt;script&gt;" in view.answer.value
     assert "<script" not in view.answer.value
     assert "Model answer" in view.calibration.value and "Calibration" not in view.calibration.value
+
+
+def test_the_released_ticket_holds_no_instructor_text(ticket_class: Path, course: Course) -> None:
+    ticket = next(t for t in course.exit_tickets.lessons if t.lesson == "policy_forum")
+    source = (ticket_class / "source" / TICKET / f"{TICKET}.ipynb").read_text(encoding="utf-8")
+    released = (ticket_class / "release" / TICKET / f"{TICKET}.ipynb").read_text(encoding="utf-8")
+    secrets = [ticket.model_answer, *(k.text for k in ticket.key_points)]
+    assert all(json.dumps(s)[1:-1] in source for s in secrets)  # graders see it in formgrader's source
+    assert not any(json.dumps(s)[1:-1][:60] in released for s in secrets)
+    assert "YOUR ANSWER HERE" in released and course.lessons["policy_forum"].discussion_prompt[:40] in released
