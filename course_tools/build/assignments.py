@@ -1,5 +1,6 @@
 """nbgrader source notebooks for every assignment: Review #6 (and any other content assignment)
-plus one exit ticket per lesson, derived from its discussion prompt.
+plus one exit ticket per lesson, derived from its discussion prompt and graded with the rubric of
+`content/assignments/exit_tickets.yaml`.
 
 The source notebooks hold model answers and key points inside nbgrader's solution region, so
 they are written under `notebooks/instructor/source/`, never beside the lessons students browse;
@@ -15,7 +16,7 @@ from nbformat import NotebookNode
 
 from course_tools.build.writer import md, new_notebook, write_notebook
 from course_tools.content.loader import Course
-from course_tools.content.models import Assignment, LatePolicy, Lesson
+from course_tools.content.models import Assignment, LatePolicy, Lesson, Question, QuestionInstructor
 
 SOURCE_DIR = Path("instructor") / "source"
 EXIT_TICKET_POINTS = 2.0
@@ -56,19 +57,46 @@ def from_content(assignment: Assignment) -> AssignmentSource:
                             assignment.due, assignment.late_policy)
 
 
+EXIT_INSTRUCTIONS = ("Answer in three to five sentences before you leave. There is no single right answer: "
+                     "give your reasons and use an idea from the lesson.")
+
+
 def exit_ticket(lesson: Lesson) -> AssignmentSource:
-    """A one-question exit ticket: the lesson's discussion prompt, graded by hand."""
+    """A one-question exit ticket without a rubric: the lesson's discussion prompt, graded by hand."""
     return AssignmentSource(
-        id=f"exit_{lesson.id}", title=f"Exit ticket: {lesson.title}",
-        instructions="Answer in three to five sentences before you leave. There is no single right answer: "
-                     "give your reasons and use an idea from the lesson.",
+        id=f"exit_{lesson.id}", title=f"Exit ticket: {lesson.title}", instructions=EXIT_INSTRUCTIONS,
         questions=(SourceQuestion("discussion", lesson.discussion_prompt, EXIT_TICKET_POINTS),),
     )
 
 
+def exit_ticket_assignments(course: Course) -> dict[str, Assignment]:
+    """The exit tickets that have a rubric, as assignments the grading dashboard grades like Review #6."""
+    tickets = course.exit_tickets
+    if tickets is None:
+        return {}
+    by_lesson = {t.lesson: t for t in tickets.lessons}
+    found = {}
+    for lesson in course.ordered_lessons():
+        ticket = by_lesson.get(lesson.id)
+        if ticket is None:
+            continue
+        question = Question(id="discussion", seed=f"lesson.{lesson.id}", prompt=lesson.discussion_prompt,
+                            points=tickets.points, instructor=QuestionInstructor(
+                                key_points=ticket.key_points, model_answer=ticket.model_answer,
+                                rubric=tickets.rubric, calibration=ticket.calibration))
+        found[f"exit_{lesson.id}"] = Assignment(id=f"exit_{lesson.id}", title=f"Exit ticket: {lesson.title}",
+                                                instructions=tickets.instructions, questions=[question])
+    return found
+
+
+def gradable_assignments(course: Course) -> dict[str, Assignment]:
+    """Content assignments, then exit tickets in lesson order: everything with questions and a rubric."""
+    return {**course.assignments, **exit_ticket_assignments(course)}
+
+
 def course_assignments(course: Course) -> dict[str, AssignmentSource]:
     """Every assignment of the course, content ones first, then exit tickets in lesson order."""
-    found = {a.id: from_content(a) for a in course.assignments.values()}
+    found = {a.id: from_content(a) for a in gradable_assignments(course).values()}
     for lesson in course.ordered_lessons():
         ticket = exit_ticket(lesson)
         found.setdefault(ticket.id, ticket)

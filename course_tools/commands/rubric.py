@@ -33,6 +33,7 @@ def register(subparsers) -> None:
     rubric = add_command(subparsers, "rubric", run_rubric,
                          "Show or change a question's rubric; a change re-scores every answer that received the item.",
                          "  course-tools rubric show --question q1\n"
+                         "  course-tools rubric show --assignment exit_policy_forum --question discussion\n"
                          "  course-tools rubric edit --question q1 --item kp-phase-one --points 2\n"
                          "  course-tools rubric edit --question q1 --item distorts --description 'Misstates it'\n"
                          "  course-tools rubric add --question q1 --item example --points 0.5 "
@@ -97,8 +98,13 @@ def run_rubric(args: argparse.Namespace) -> int:
     rubric = grading.rubric(args.assignment, args.question)
     print(f"{args.assignment}/{args.question}: {rubric.max_points:g} points"
           f"{' (extra credit allowed)' if rubric.extra_credit else ''}")
+    spec = grading.question(args.assignment, args.question)
+    levels = {item.id: item.level or "" for item in spec.instructor.rubric}
     for item in rubric.items:
-        print(f"  {item.points:+5g}  {item.id:<32} {item.description}")
+        print(f"  {item.points:+5g}  {levels.get(item.id, ''):<9} {item.id:<26} {item.description}")
+    for sample in spec.instructor.calibration:
+        print(f"  calibration {sample.level:<8} {sample.score:g} / {rubric.max_points:g}: "
+              f"{', '.join(sample.items) or 'no item'}")
     return 0
 
 

@@ -14,10 +14,11 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from course_tools.content.models import ActivityFile, Assignment, Lesson, Module
+from course_tools.content.models import ActivityFile, Assignment, ExitTickets, Lesson, Module
 from course_tools.seed import SeedBullet, load_seed
 
 SEED_FILE = Path("source/module6.txt")
+EXIT_TICKETS = "exit_tickets.yaml"  # in assignments/: the exit tickets' rubric, not an assignment
 CONTENT_ENV = "MOBILIZING_CONTENT"
 M = TypeVar("M", bound=BaseModel)
 
@@ -41,6 +42,7 @@ class Course:
     assignments: dict[str, Assignment]
     tables: dict[str, Path]
     seed: dict[str, SeedBullet]
+    exit_tickets: ExitTickets | None = None
 
     def ordered_lessons(self) -> list[Lesson]:
         return [self.lessons[lesson_id] for lesson_id in self.module.lessons]
@@ -167,6 +169,7 @@ def load_course(root: Path | None = None) -> Course:
 
     activities = _load_activities(check, root, set(module.lessons) if module else set(), seed)
     assignments = _load_assignments(check, root, seed)
+    exit_tickets = _load_exit_tickets(check, root, module.lessons if module else [], list(lessons), seed)
     tables = {p.stem: p for p in sorted((root / "data").glob("*.csv"))}
     for path in tables.values():
         _check_table(check, path)
@@ -179,7 +182,7 @@ def load_course(root: Path | None = None) -> Course:
     if check.problems:
         raise ContentError(check.problems)
     assert module is not None
-    return Course(root, module, lessons, activities, assignments, tables, seed)
+    return Course(root, module, lessons, activities, assignments, tables, seed, exit_tickets)
 
 
 def _check_lesson(check: _Checker, path: Path, lesson: Lesson, objective_ids: set[str],
@@ -218,6 +221,8 @@ def _load_activities(check: _Checker, root: Path, lesson_ids: set[str],
 def _load_assignments(check: _Checker, root: Path, seed: dict[str, SeedBullet]) -> dict[str, Assignment]:
     found: dict[str, Assignment] = {}
     for path in sorted((root / "assignments").glob("*.yaml")):
+        if path.name == EXIT_TICKETS:
+            continue
         assignment = check.parse(path, Assignment)
         if assignment is None:
             continue
@@ -238,6 +243,29 @@ def _load_assignments(check: _Checker, root: Path, seed: dict[str, SeedBullet]) 
                 check.seed_ref(path, f"{where}.key_points[{j}].seed", key_point.seed, seed)
         found[assignment.id] = assignment
     return found
+
+
+def _load_exit_tickets(check: _Checker, root: Path, lesson_ids: list[str], loaded: list[str],
+                       seed: dict[str, SeedBullet]) -> ExitTickets | None:
+    """The exit tickets' rubric, if the course has one: it must cover every (loaded) lesson, once."""
+    path = root / "assignments" / EXIT_TICKETS
+    if not path.is_file():
+        return None
+    tickets = check.parse(path, ExitTickets)
+    if tickets is None:
+        return None
+    check.unique(path, "rubric", (r.id for r in tickets.rubric))
+    check.unique(path, "lessons", (t.lesson for t in tickets.lessons))
+    have = {t.lesson for t in tickets.lessons}
+    for i, ticket in enumerate(tickets.lessons):
+        if lesson_ids and ticket.lesson not in lesson_ids:
+            check.report(path, f"lessons[{i}].lesson", f"unknown lesson '{ticket.lesson}'")
+        for j, key_point in enumerate(ticket.key_points):
+            check.seed_ref(path, f"lessons[{i}].key_points[{j}].seed", key_point.seed, seed)
+    for lesson_id in loaded:
+        if lesson_id not in have:
+            check.report(path, "lessons", f"no exit-ticket entry for lesson '{lesson_id}'")
+    return tickets
 
 
 def _check_table(check: _Checker, path: Path) -> None:

@@ -93,23 +93,43 @@ class KeyPoint(Strict):
     )
 
 
+Level = Literal["accurate", "explains", "applies"]
+CalibrationLevel = Literal["weak", "adequate", "strong"]
+CALIBRATION_LEVELS: tuple[str, ...] = ("weak", "adequate", "strong")
+
+
 class RubricItem(Strict):
     """One line of a question's rubric. Ids `kp-<key point id>` tie the item to a key point, so the
-    grading dashboard can highlight that key point's terms in an answer."""
+    grading dashboard can highlight that key point's terms in an answer. A positive item says what
+    it rewards: getting the module right (accurate), explaining it in one's own words (explains) or
+    using it on a case (applies); the last two are what copying the lesson cannot earn."""
 
     id: Id
     description: Text
     points: float = Field(description="Positive adds, negative deducts.")
+    level: Level | None = Field(default=None, description="accurate, explains or applies (positive items).")
 
     @model_validator(mode="after")
     def _not_zero(self) -> RubricItem:
         if self.points == 0:
             raise ValueError(f"rubric item '{self.id}': points must not be 0 (positive adds, negative deducts)")
+        if self.points > 0 and self.level is None:
+            raise ValueError(f"rubric item '{self.id}': a positive item needs a level (accurate, explains, applies)")
         return self
 
     @property
     def key_point(self) -> str | None:
         return self.id[3:] if self.id.startswith("kp-") else None
+
+
+class CalibrationAnswer(Strict):
+    """A sample answer graders read before grading, with the rubric items it earns and its score."""
+
+    level: CalibrationLevel
+    text: Text
+    items: list[Id] = Field(default_factory=list, description="Ids of the rubric items it earns.")
+    score: float = Field(ge=0, description="Expected score: the items' points, kept within the question's.")
+    note: str = Field(default="", description="Why it earns that score, for graders.")
 
 
 class QuestionInstructor(Strict):
@@ -118,6 +138,7 @@ class QuestionInstructor(Strict):
     key_points: list[KeyPoint] = Field(min_length=1)
     model_answer: Text
     rubric: list[RubricItem] = Field(default_factory=list)
+    calibration: list[CalibrationAnswer] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _rubric_names_key_points(self) -> QuestionInstructor:
@@ -130,6 +151,30 @@ class QuestionInstructor(Strict):
         return self
 
 
+def _check_calibration(points: float, rubric: list[RubricItem], calibration: list[CalibrationAnswer],
+                       extra_credit: bool = False) -> None:
+    """Weak, adequate and strong, in that order, each scored as its items add up, scores rising."""
+    if not calibration:
+        return
+    levels = tuple(c.level for c in calibration)
+    if levels != CALIBRATION_LEVELS:
+        raise ValueError(f"calibration: levels are {', '.join(levels)}; write weak, adequate, strong in that order")
+    by_id = {item.id: item.points for item in rubric}
+    for answer in calibration:
+        unknown = [i for i in answer.items if i not in by_id]
+        if unknown:
+            raise ValueError(f"calibration '{answer.level}': no rubric item(s) {', '.join(unknown)}")
+        expected = max(sum(by_id[i] for i in set(answer.items)), 0.0)
+        expected = expected if extra_credit else min(expected, points)
+        if abs(expected - answer.score) > 1e-9:
+            raise ValueError(f"calibration '{answer.level}': score {answer.score:g}, but its items give "
+                             f"{expected:g}")
+    scores = [c.score for c in calibration]
+    if not scores[0] < scores[1] < scores[2]:
+        raise ValueError(f"calibration: scores {', '.join(f'{s:g}' for s in scores)} must rise from weak "
+                         "to adequate to strong")
+
+
 class Question(Strict):
     id: Id
     seed: Text = Field(description="Seed id of the question, e.g. review.1.")
@@ -140,7 +185,8 @@ class Question(Strict):
 
     @model_validator(mode="after")
     def _rubric_fits_points(self) -> Question:
-        """Full marks must be reachable from the rubric, and no single item may outweigh the question."""
+        """Full marks must be reachable from the rubric, no single item may outweigh the question, and
+        some item must reward explaining or applying, not only reproducing."""
         rubric = self.instructor.rubric
         if not rubric:
             return self
@@ -152,6 +198,10 @@ class Question(Strict):
             if abs(item.points) > self.points:
                 raise ValueError(f"rubric item '{item.id}': {item.points:g} points is more than the whole "
                                  f"question ({self.points:g})")
+        if not any(item.level in ("explains", "applies") for item in rubric):
+            raise ValueError("rubric: no item at level 'explains' or 'applies' (copying the lesson would "
+                             "earn full marks)")
+        _check_calibration(self.points, rubric, self.instructor.calibration, self.extra_credit)
         return self
 
 
@@ -170,3 +220,35 @@ class Assignment(Strict):
     due: str | None = Field(default=None, description="ISO date-time, e.g. 2026-12-15T17:00:00.")
     late_policy: LatePolicy = Field(default_factory=LatePolicy)
     questions: list[Question] = Field(min_length=1)
+
+
+class ExitTicketLesson(Strict):
+    """The instructor side of one lesson's exit ticket (its prompt is the lesson's discussion prompt)."""
+
+    lesson: Id
+    key_points: list[KeyPoint] = Field(min_length=1)
+    model_answer: Text = Field(description="A short strong answer, for graders.")
+    calibration: list[CalibrationAnswer] = Field(default_factory=list)
+
+
+class ExitTickets(Strict):
+    """content/assignments/exit_tickets.yaml: one rubric for every lesson's exit ticket."""
+
+    points: float = Field(default=2, gt=0)
+    instructions: Text
+    rubric: list[RubricItem] = Field(min_length=1)
+    lessons: list[ExitTicketLesson] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _each_ticket_is_a_question(self) -> ExitTickets:
+        """Each lesson's ticket must pass the checks of a Review #6 question (the errors name the lesson)."""
+        for ticket in self.lessons:
+            try:
+                Question(id="discussion", seed=f"lesson.{ticket.lesson}", prompt="(the discussion prompt)",
+                         points=self.points, instructor=QuestionInstructor(
+                             key_points=ticket.key_points, model_answer=ticket.model_answer,
+                             rubric=self.rubric, calibration=ticket.calibration))
+            except ValueError as exc:
+                first = exc.errors()[0]["msg"] if hasattr(exc, "errors") else str(exc)
+                raise ValueError(f"lesson '{ticket.lesson}': {first.removeprefix('Value error, ')}") from None
+        return self

@@ -87,6 +87,10 @@ def class_analytics(grading: Grading, assignment: str) -> ClassAnalytics:
     graded = graded_mask(grading, assignment, order, scores.student_id)
     questions = question_stats(scores, graded, rubrics)
     items = item_counts(grading.store.grades(assignment), rubrics)
+    levels = {(q.id, i.id): i.level or "" for q in grading.assignment(assignment).questions
+              for i in q.instructor.rubric}
+    if len(items):  # which level the class misses: recall (accurate) or understanding (explains, applies)
+        items.insert(2, "level", [levels.get(key, "") for key in zip(items.question, items.item, strict=True)])
     late = scores[scores.seconds_late > 0][["student_id", "first_name", "last_name", "submitted", "seconds_late",
                                             "raw_score", "late_penalty", "final_score"]]
     return ClassAnalytics(assignment, scores, graded, questions, items, late.reset_index(drop=True), order)

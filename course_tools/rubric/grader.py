@@ -12,8 +12,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from course_tools import CourseToolsError
+from course_tools.build.assignments import gradable_assignments
 from course_tools.content.loader import Course, load_course
-from course_tools.content.models import Assignment
+from course_tools.content.models import Assignment, CalibrationAnswer, Question
 from course_tools.grading.backup import backup_course
 from course_tools.rubric import scoring
 from course_tools.rubric.answers import read_answer
@@ -41,23 +42,26 @@ class Grading:
         self.grader = grader or default_grader()
         self.store = RubricStore.for_course(self.ctx.root)
         self._seeded: set[str] = set()
+        self.specs = gradable_assignments(self.course)
 
     # --- rubric ----------------------------------------------------------------------------------
     def assignments(self) -> list[str]:
-        """Content assignments that have a rubric (Review #6 in this course)."""
-        return [a.id for a in self.course.assignments.values() if any(q.instructor.rubric for q in a.questions)]
+        """Assignments that have a rubric: Review #6, then the exit tickets in lesson order."""
+        return [a.id for a in self.specs.values() if any(q.instructor.rubric for q in a.questions)]
 
     def assignment(self, assignment: str) -> Assignment:
-        if assignment not in self.course.assignments:
+        if assignment not in self.specs:
             raise CourseToolsError(f"assignment '{assignment}': not in content "
-                                   f"(known: {', '.join(self.course.assignments) or 'none'})")
-        return self.course.assignments[assignment]
+                                   f"(known: {', '.join(self.specs) or 'none'})")
+        return self.specs[assignment]
 
     def rubrics(self, assignment: str) -> dict[str, QuestionRubric]:
         if assignment not in self._seeded:
             spec = self.assignment(assignment)
-            self.store.seed(scoring.from_content(assignment, q) for q in spec.questions)
+            changed = self.store.seed(scoring.from_content(assignment, q) for q in spec.questions)
             self._seeded.add(assignment)
+            for _assignment, question, item_id in changed:  # content changed points of items in use
+                self.store.note_rescored(assignment, question, item_id, self.rescore(assignment, question, item_id))
         return self.store.rubrics(assignment)
 
     def rubric(self, assignment: str, question: str) -> QuestionRubric:
@@ -66,10 +70,19 @@ class Grading:
             raise CourseToolsError(f"{assignment}: no question '{question}' (known: {', '.join(rubrics)})")
         return rubrics[question]
 
+    def question(self, assignment: str, question: str) -> Question:
+        for q in self.assignment(assignment).questions:
+            if q.id == question:
+                return q
+        raise CourseToolsError(f"{assignment}: no question '{question}'")
+
     def key_points(self, assignment: str, question: str) -> dict[str, tuple[str, list[str]]]:
         """key point id -> (text, terms), for highlighting."""
-        spec = next(q for q in self.assignment(assignment).questions if q.id == question)
-        return {k.id: (k.text, list(k.terms)) for k in spec.instructor.key_points}
+        return {k.id: (k.text, list(k.terms)) for k in self.question(assignment, question).instructor.key_points}
+
+    def calibration(self, assignment: str, question: str) -> list[CalibrationAnswer]:
+        """The weak, adequate and strong sample answers graders read before grading (from content)."""
+        return list(self.question(assignment, question).instructor.calibration)
 
     # --- queue -----------------------------------------------------------------------------------
     def queue(self, assignment: str, question: str) -> list[Entry]:

@@ -83,11 +83,11 @@ def write_report(grading: Grading, assignment: str, out: Path | None = None) -> 
 def summary_text(data: ClassAnalytics) -> str:
     """The tables `course-tools report` prints."""
     columns = ["student_id", "status", *data.question_ids, "raw_score", "late_penalty", "final_score"]
-    missed = data.items[data.items.key_point != ""].sort_values("given_percent").head(5)
+    missed = data.items[data.items.points > 0].sort_values("given_percent").head(5)
     return "\n\n".join([
         data.scores[columns].to_string(index=False),
         "per question:\n" + data.questions.to_string(index=False),
-        "key points most often missed:\n" + missed[["question", "item", "given", "graded", "given_percent"]]
-        .to_string(index=False),
+        "rubric items least often given (what the class missed):\n"
+        + missed[["question", "item", "level", "given", "graded", "given_percent"]].to_string(index=False),
         f"late submissions: {len(data.late)}",
     ])

@@ -32,6 +32,7 @@ from course_tools import CourseToolsError
 from course_tools.rubric.scoring import Item, QuestionRubric
 
 DB_NAME = "rubric.db"
+CONTENT_EDITOR = "content"  # the editor recorded when a change in content/ updates an item
 
 
 def now() -> datetime:
@@ -170,23 +171,55 @@ class RubricStore:
         self.engine.dispose()
 
     # --- rubrics ---------------------------------------------------------------------------------
-    def seed(self, rubrics: Iterable[QuestionRubric]) -> None:
-        """Add questions and items from content that the database does not have yet. Existing items
-        keep their (possibly edited) points and text: edits are made here, not lost on the next seed."""
+    def seed(self, rubrics: Iterable[QuestionRubric]) -> list[tuple[str, str, str]]:
+        """Bring rubric.db in line with content without losing an instructor's work: add new items;
+        update items no instructor has edited to their content points and text; drop items content
+        no longer has, unless an instructor added them or an answer received them. Items an
+        instructor edited keep their edits. Returns the (assignment, question, item) whose points
+        or text changed and that some answer received: those answers need re-scoring."""
+        changed: list[tuple[str, str, str]] = []
         with Session(self.engine) as s, s.begin():
             for rubric in rubrics:
                 key = (rubric.assignment, rubric.question)
-                if s.get(QuestionRow, key) is None:
-                    s.add(QuestionRow(assignment=rubric.assignment, question=rubric.question,
-                                      max_points=rubric.max_points, extra_credit=rubric.extra_credit, version=1))
+                question = s.get(QuestionRow, key)
+                if question is None:
+                    question = QuestionRow(assignment=key[0], question=key[1], max_points=rubric.max_points,
+                                           extra_credit=rubric.extra_credit, version=1)
+                    s.add(question)
                     s.flush()
-                have = set(s.scalars(select(ItemRow.item_id).where(ItemRow.assignment == key[0],
-                                                                    ItemRow.question == key[1])))
+                rows = {r.item_id: r for r in s.scalars(select(ItemRow).where(ItemRow.assignment == key[0],
+                                                                                 ItemRow.question == key[1]))}
+                touched = set(s.scalars(select(EditRow.item_id).where(EditRow.assignment == key[0],
+                                                                      EditRow.question == key[1],
+                                                                      EditRow.editor != CONTENT_EDITOR)))
+                applied = {i for a in s.scalars(select(GradeRow.applied).where(
+                    GradeRow.assignment == key[0], GradeRow.question == key[1])) for i in json.loads(a)}
+                content_ids = {item.id for item in rubric.items}
                 for position, item in enumerate(rubric.items):
-                    if item.id not in have:
+                    row = rows.get(item.id)
+                    if row is None:
                         s.add(ItemRow(assignment=key[0], question=key[1], item_id=item.id,
                                       description=item.description, points=item.points,
                                       key_point=item.key_point, position=position))
+                        continue
+                    row.position = position
+                    if item.id in touched:
+                        continue
+                    change = {f: [old, new] for f, old, new in (("points", row.points, item.points),
+                                                                 ("description", row.description, item.description))
+                              if old != new}
+                    if change:
+                        row.points, row.description = item.points, item.description
+                        question.version += 1
+                        s.add(EditRow(assignment=key[0], question=key[1], item_id=item.id,
+                                      change=json.dumps(change), editor=CONTENT_EDITOR, at=now()))
+                        if item.id in applied:  # score or the comment that lists it
+                            changed.append((key[0], key[1], item.id))
+                for item_id, row in rows.items():
+                    if item_id not in content_ids and item_id not in touched and item_id not in applied:
+                        s.delete(row)
+                        question.version += 1
+        return changed
 
     def rubrics(self, assignment: str) -> dict[str, QuestionRubric]:
         with Session(self.engine) as s:

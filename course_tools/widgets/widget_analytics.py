@@ -29,14 +29,14 @@ def _image(path: Path, alt: str) -> widgets.VBox:
 def analytics_view(report: Report) -> widgets.VBox:
     data = report.analytics
     pngs = {p.stem: p for p in report.files if p.suffix == ".png"}
-    missed = data.items[data.items.key_point != ""].sort_values("given_percent")
+    missed = data.items[data.items.points > 0].sort_values("given_percent")
     children = [
         widgets.HTML(f"<h2>Analytics: {html.escape(data.assignment)}</h2><p>Files written to "
                      f"<code>{html.escape(str(report.files[0].parent))}</code>.</p>"),
         _table(data.questions, "Per question (graded answers only)"),
         _image(pngs[f"{data.assignment}_hist"], "Histogram per question: how many graded answers got each score."),
-        _table(missed[["question", "item", "given", "graded", "given_percent"]],
-               "Key points, least often credited first (what the class missed)"),
+        _table(missed[["question", "item", "level", "given", "graded", "given_percent"]],
+               "Rubric items, least often given first (what the class missed: accurate, explains, applies)"),
         _image(pngs[f"{data.assignment}_rubric_items"],
                "Bar chart: share of graded answers that received each rubric item; red bars are deductions."),
         _table(data.late, f"Late submissions ({len(data.late)})"),

@@ -1,8 +1,10 @@
 """The grading dashboard: one question across all submissions, graded with rubric items.
 
-A thin ipywidgets view over course_tools.rubric.grader.Grading. Blind by default (anonymous,
-stable labels; names only on request). The answer is shown as escaped text with the key points'
-terms marked, never as live HTML. Every control has a visible label; status is said in words.
+A thin ipywidgets view over course_tools.rubric.grader.Grading, for Review #6 and every exit
+ticket. Blind by default (anonymous, stable labels; names only on request). Each question opens with
+its calibration answers (weak, adequate, strong, with the score and items each earns) so graders
+agree on the scale before the first answer. The answer is shown as escaped text with the key
+points' terms marked, never as live HTML. Every control has a visible label; status is in words.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import ipywidgets as widgets
 from IPython.display import HTML, display
 
 from course_tools import CourseToolsError
+from course_tools.content.models import Question
 from course_tools.rubric.course import NO_COURSE, course_dir, has_course
 from course_tools.rubric.grader import Grading
 from course_tools.rubric.highlight import highlight
 from course_tools.rubric.queue import Entry
-from course_tools.rubric.scoring import compute
+from course_tools.rubric.scoring import QuestionRubric, compute
 from course_tools.rubric.store import StaleGrade
 
 LABEL_STYLE = {"description_width": "initial"}
@@ -29,11 +32,35 @@ STYLE = """<style>
 .ma-dashboard .ma-answer-text { white-space: pre-wrap; border: 1px solid #bbb; padding: 8px; max-height: 22em;
   overflow-y: auto; background: #fff; color: #111; font-size: 14px; line-height: 1.45; }
 .ma-dashboard mark.ma-kp { background: #fff176; color: #111; text-decoration: underline dotted; }
+.ma-dashboard .ma-calibration summary, .ma-dashboard .ma-model summary { font-weight: bold; cursor: pointer; }
+.ma-dashboard .ma-calibration-answer { border-left: 4px solid #888; margin: 6px 0; padding: 2px 8px;
+  white-space: pre-wrap; }
+.ma-dashboard .ma-calibration-answer p { margin: 2px 0; }
 </style>"""
+LEVEL_TITLES = {"weak": "Weak", "adequate": "Adequate", "strong": "Strong"}
 
 
 def _points(value: float) -> str:
     return f"{value:+g}"
+
+
+def calibration_html(question: Question, rubric: QuestionRubric) -> str:
+    """The calibration answers (weak, adequate, strong) with their expected scores and items, and the
+    model answer: open at first, so graders read them before the first answer. Escaped text only."""
+    parts = []
+    for sample in question.instructor.calibration:
+        items = ", ".join(f"{i} ({rubric.item(i).points:+g})" if i in rubric.ids else i for i in sample.items)
+        parts.append(
+            f"<div class='ma-calibration-answer ma-calibration-{sample.level}'>"
+            f"<p><b>{LEVEL_TITLES[sample.level]}: {sample.score:g} / {question.points:g} points</b>"
+            f"{' · items: ' + html.escape(items) if items else ' · no item'}</p>"
+            f"<p>{html.escape(sample.text)}</p>"
+            + (f"<p><i>{html.escape(sample.note)}</i></p>" if sample.note else "") + "</div>")
+    calibration = ("<details class='ma-calibration' open><summary>Calibration: read these sample answers "
+                   "before grading</summary>" + "".join(parts) + "</details>") if parts else ""
+    model = (f"<details class='ma-model'><summary>Model answer</summary><div class='ma-calibration-answer'>"
+             f"{html.escape(question.instructor.model_answer)}</div></details>")
+    return calibration + model
 
 
 class Dashboard:
@@ -60,6 +87,8 @@ class Dashboard:
         self.progress_text.add_class("ma-progress")
         self.prompt = widgets.HTML()
         self.prompt.add_class("ma-prompt")
+        self.calibration = widgets.HTML()
+        self.calibration.add_class("ma-calibration-panel")
         self.queue = widgets.Select(description="Submissions", rows=10, style=LABEL_STYLE,
                                     layout=widgets.Layout(width="100%"))
         self.queue.add_class("ma-queue")
@@ -114,8 +143,9 @@ class Dashboard:
             widgets.HTML(STYLE + "<h2>Grading dashboard</h2><p>Grade one question for every submission. Names "
                          "are hidden until you ask for them; answers are shown as plain text with the key "
                          "points' terms <mark class='ma-kp'>marked</mark>.</p>"),
-            widgets.HBox([self.assignment, self.question, self.show_names]),
-            widgets.HBox([self.progress_bar, self.progress_text]), self.prompt,
+            widgets.HBox([self.assignment, self.question, self.show_names],
+                         layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([self.progress_bar, self.progress_text]), self.prompt, self.calibration,
             widgets.HBox([widgets.VBox([self.queue], layout=widgets.Layout(width="34%")), grading_box]),
             self.editor,
         ])
@@ -141,6 +171,7 @@ class Dashboard:
         spec = next(x for x in self.grading.assignment(a).questions if x.id == q)
         self.key_points = self.grading.key_points(a, q)
         self.prompt.value = (f"<p><b>{html.escape(q)}</b> ({spec.points:g} points): {html.escape(spec.prompt)}</p>")
+        self.calibration.value = calibration_html(spec, self.rubric)
         self._build_items()
         self.entries = self.grading.queue(a, q)
         self._refresh_queue_labels()

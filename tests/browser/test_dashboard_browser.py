@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 A = "review6"
 DASH = ".jp-NotebookPanel:not(.lm-mod-hidden) .ma-dashboard"
 # What the grader clicks for the 1st, 2nd and 3rd submission in the queue, and the q1 score it gives.
-CLICKS = [(["kp-phase-one", "kp-phase-two"], 2.0), (["kp-phase-one-use"], 1.0), (["kp-phase-one", "distorts"], 0.0)]
+CLICKS = [(["kp-phase-one", "kp-phase-two"], 2.0), (["explains-sequence"], 1.0), (["kp-phase-one", "distorts"], 0.0)]
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +67,9 @@ def _grade_in_dashboard(lab, page, class_in_lab: Path) -> dict[str, float]:
     page.locator(DASH).wait_for()
     assert "Error displaying widget" not in page.inner_text("body")
     _wait_graded(page, 0)
+    _calibration_is_shown_first(page)
     seen: dict[str, tuple[list[str], float]] = {}
-    texts = []
+    texts, shot = [], False
     for number, (items, score) in enumerate(CLICKS):
         heading = page.locator(f"{DASH} .ma-heading h3")
         label = heading.inner_text().strip()
@@ -79,6 +80,8 @@ def _grade_in_dashboard(lab, page, class_in_lab: Path) -> dict[str, float]:
         for item in items:
             page.locator(f"{DASH} .ma-item-{item} input[type=checkbox]").check()
         page.locator(f"{DASH} .ma-score").get_by_text(f"Score: {score:g} / 4").wait_for()
+        if not shot and "<img" not in texts[-1]:  # the docs image shows an ordinary answer
+            shot = _screenshot(lab, page)
         page.locator(f"{DASH} button.ma-save-next").click()
         _wait_graded(page, number + 1)
         seen[label] = (items, score)
@@ -88,7 +91,6 @@ def _grade_in_dashboard(lab, page, class_in_lab: Path) -> dict[str, float]:
     assert page.evaluate("() => window.__xss === undefined")
     assert any("<script>window.__xss=2</script>" in t and '<img src=x onerror="window.__xss=1">' in t
                for t in texts)
-    lab.screenshot_element(page.locator(DASH), "dashboard")
 
     labels = {v: k for k, v in RubricStore.for_course(class_in_lab).labels(A).items()}
     ctx = CourseContext(class_in_lab)
@@ -100,6 +102,34 @@ def _grade_in_dashboard(lab, page, class_in_lab: Path) -> dict[str, float]:
             assert f"**Rubric: {score:g} / 4 points**" in comment
 
     return {labels[label]: score for label, (_items, score) in seen.items()}
+
+
+def _screenshot(lab, page) -> bool:
+    """The whole dashboard, uncropped: a viewport tall enough for it, the notebook scrolled to its top."""
+    page.set_viewport_size({"width": 1280, "height": 2600})
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer").evaluate("e => e.scrollTo(0, 0)")
+    page.locator(DASH).scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    lab.screenshot_element(page.locator(DASH), "dashboard")
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    return True
+
+
+def _calibration_is_shown_first(page) -> None:
+    """The grader sees the weak, adequate and strong sample answers of q1, with their scores, above
+    the queue; the model answer is one click away."""
+    panel = page.locator(f"{DASH} details.ma-calibration")
+    expect(panel).to_be_visible()
+    for title in ("Weak: 1 / 4 points", "Adequate: 3 / 4 points", "Strong: 4 / 4 points"):
+        expect(panel.get_by_text(title)).to_be_visible()
+    expect(panel.get_by_text("The second phase is to change globalization.")).to_be_visible()
+    box = panel.bounding_box()
+    assert box is not None and box["y"] < page.locator(f"{DASH} .ma-queue").bounding_box()["y"]
+    model = page.locator(f"{DASH} details.ma-model")
+    expect(model.get_by_text("Follow-up comes in two steps")).to_be_hidden()
+    model.locator("summary").click()
+    expect(model.get_by_text("Follow-up comes in two steps")).to_be_visible()
+    model.locator("summary").click()
 
 
 def test_formgrader_shows_the_dashboard_scores(formgrader, page, graded: dict[str, float]) -> None:

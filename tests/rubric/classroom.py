@@ -35,17 +35,18 @@ def sample_answer(course: Course, question_id: str, rng: random.Random) -> str:
     return " ".join(chosen)
 
 
-def submit(root: Path, course: Course, student: str, answers: dict[str, str], when: datetime) -> None:
+def submit(root: Path, course: Course, student: str, answers: dict[str, str], when: datetime,
+           assignment: str = ASSIGNMENT) -> None:
     """Write a submission the way `nbgrader collect` stores it (notebook plus timestamp.txt)."""
-    released = root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    released = root / "release" / assignment / f"{assignment}.ipynb"
     nb = nbformat.read(released, as_version=4)
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id in answers:
             cell.source = answers[grade_id]
-    folder = root / "submitted" / student / ASSIGNMENT
+    folder = root / "submitted" / student / assignment
     folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
+    nbformat.write(nb, folder / f"{assignment}.ipynb")
     (folder / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f UTC"), encoding="utf-8")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -34,15 +35,15 @@ def test_opens_blind_on_the_first_ungraded_answer(grading: Grading) -> None:
 def test_select_question_toggle_items_save_and_next(grading: Grading) -> None:
     view = Dashboard(grading)
     view.question.value = "q3"
-    assert [cb.description.split(")")[0] for cb in view.items.children][:2] == ["(+1.5", "(+0.5"]
+    assert [cb.description.split(")")[0] for cb in view.items.children][:2] == ["(+1", "(+1"]
     first = view.current.student
     view.toggles["kp-policy-areas"].value = True
     view.toggles["kp-political-mandate"].value = True
     view.adjustment.value = -0.5
     view.comment.value = "Say which policies."
-    assert "Score: 2.5 / 5" in view.score.value and "not saved yet" in view.score.value
+    assert "Score: 1 / 5" in view.score.value and "not saved yet" in view.score.value
     view.next_button.click()
-    assert manual_score(grading, first, "q3") == 2.5
+    assert manual_score(grading, first, "q3") == 1.0
     assert view.current.student != first and not view.current.graded
     assert "Saved Submission" in view.status.value and "1 of 4 answers to q3 graded" in view.progress_text.value
     assert all(not cb.value for cb in view.toggles.values()) and view.comment.value == ""
@@ -55,7 +56,7 @@ def test_saving_the_last_ungraded_answer_says_so(grading: Grading) -> None:
     view = Dashboard(grading, question="q2")  # one q2 answer is "No response." (graded 0 by nbgrader)
     assert "1 of 4" in view.progress_text.value
     for _ in range(3):
-        view.toggles["kp-national-element"].value = True
+        view.toggles["kp-governance-decent-work"].value = True
         view.next_button.click()
     assert "4 of 4" in view.progress_text.value and "All 4 answers" in view.status.value
 
@@ -105,3 +106,18 @@ def test_without_a_course_directory_it_says_what_to_do(tmp_path: Path, monkeypat
     monkeypatch.setattr(widget_dashboard, "display", shown.append)
     assert dashboard(tmp_path / "nowhere") is None
     assert "no course directory yet: run `course-tools init`" in shown[0].data
+
+
+def test_calibration_answers_are_shown_first_for_each_question(grading: Grading, course: Course) -> None:
+    view = Dashboard(grading, question="q3")
+    panel = view.calibration.value
+    q3 = next(q for q in course.assignments[A].questions if q.id == "q3")
+    assert panel.startswith("<details class='ma-calibration' open>")
+    assert [panel.index(f"<b>{level}: ") for level in ("Weak", "Adequate", "Strong")] == sorted(
+        panel.index(f"<b>{level}: ") for level in ("Weak", "Adequate", "Strong"))
+    assert "<b>Weak: 0 / 5 points</b> · no item" in panel and "<b>Strong: 5 / 5 points</b>" in panel
+    assert "kp-unequal-weight (+1)" in panel
+    for sample in q3.instructor.calibration:
+        assert html.escape(sample.text) in panel
+    view.question.value = "q1"
+    assert "<b>Adequate: 3 / 4 points</b>" in view.calibration.value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -41,16 +42,16 @@ def test_save_writes_score_and_itemised_comment_to_nbgrader(grading: Grading) ->
 
 def test_removing_an_item_lowers_the_score_everywhere(grading: Grading) -> None:
     s1 = student_id(1)
-    grading.save(A, "q2", s1, ["kp-national-element", "kp-national-dialogues"])
-    grading.save(A, "q2", s1, ["kp-national-dialogues"])
+    grading.save(A, "q2", s1, ["kp-governance-decent-work", "kp-national-dialogues"])
+    grading.save(A, "q2", s1, ["kp-governance-decent-work"])
     assert nbgrader_grade(grading, s1, "q2")[0] == 1.0
-    assert "national-element" not in json.dumps(grading.store.grades(A, "q2")[(s1, "q2")].applied)
+    assert "national-dialogues" not in json.dumps(grading.store.grades(A, "q2")[(s1, "q2")].applied)
 
 
 def test_bounds_hold_in_the_gradebook(grading: Grading) -> None:
     grading.save(A, "q1", student_id(1), ["distorts"])
-    grading.save(A, "q1", student_id(2), ["kp-phase-one", "kp-phase-one-use", "kp-phase-two",
-                                         "kp-phase-two-elements"], 3)
+    grading.save(A, "q1", student_id(2), ["kp-phase-one", "explains-sequence", "kp-phase-two",
+                                         "applies-case"], 3)
     assert nbgrader_grade(grading, student_id(1), "q1")[0] == 0.0
     assert nbgrader_grade(grading, student_id(2), "q1")[:2] == (4.0, None)
 
@@ -125,7 +126,7 @@ def test_sync_repairs_a_gradebook_changed_behind_our_back(grading: Grading) -> N
 def test_late_penalty_follows_the_rubric_score(grading: Grading) -> None:
     late = student_id(2)  # 20 hours late: 10% per started day
     for question in grading.rubrics(A):
-        grading.save(A, question, late, [i for i in grading.rubric(A, question).ids if i.startswith("kp-")])
+        grading.save(A, question, late, [i.id for i in grading.rubric(A, question).items if i.points > 0])
     with Gradebook(grading.ctx.db_url, grading.ctx.course_id) as gb:
         submission = gb.find_submission(A, late)
         assert submission.score == 30.0 and submission.late_submission_penalty == pytest.approx(3.0)
@@ -166,3 +167,39 @@ def test_colliding_labels_get_longer_and_old_ones_never_change() -> None:
     taken = {"old": PREFIX + digest(secret, A, "new")[:4]}
     new = assign_labels(secret, A, ["old", "new"], taken)
     assert new == {"new": PREFIX + digest(secret, A, "new")[:6]}
+
+
+def _with_q1_rubric(course: Course, change) -> Course:
+    """The course as it would load after an author changed q1's rubric in content/."""
+    review = course.assignments[A]
+    q1 = review.questions[0]
+    rubric = change({item.id: item for item in q1.instructor.rubric})
+    q1 = q1.model_copy(update={"instructor": q1.instructor.model_copy(update={"rubric": list(rubric.values())})})
+    return replace(course, assignments={**course.assignments,
+                                        A: review.model_copy(update={"questions": [q1, *review.questions[1:]]})})
+
+
+def test_a_content_change_reaches_untouched_items_and_keeps_instructor_work(class_dir: Path, course: Course,
+                                                                            grading: Grading) -> None:
+    s1, s2 = student_id(1), student_id(2)
+    grading.save(A, "q1", s1, ["kp-phase-one", "kp-phase-two"])
+    grading.save(A, "q1", s2, ["explains-sequence"])
+    grading.edit_item(A, "q1", "applies-case", description="Applies it to a named country.")
+
+    def author(items: dict) -> dict:
+        items["kp-phase-one"] = items["kp-phase-one"].model_copy(update={"points": 1.5})
+        items["applies-case"] = items["applies-case"].model_copy(update={"description": "Author's new text."})
+        items["new-item"] = items["distorts"].model_copy(update={"id": "new-item", "points": 0.5})
+        del items["explains-sequence"], items["distorts"]  # one was given to an answer, one never
+        return items
+
+    after = Grading(class_dir, _with_q1_rubric(course, author), grader="tester")
+    rubric = after.rubric(A, "q1")
+    assert rubric.item("kp-phase-one").points == 1.5 and nbgrader_grade(after, s1, "q1")[0] == 2.5
+    assert "(+1.5)" in nbgrader_grade(after, s1, "q1")[2]
+    assert rubric.item("applies-case").description == "Applies it to a named country."  # the instructor's edit
+    assert "explains-sequence" in rubric.ids and nbgrader_grade(after, s2, "q1")[0] == 1.0  # still given
+    assert "distorts" not in rubric.ids and rubric.ids[-1] == "new-item"
+    edit = [e for e in after.store.edits(A) if e["editor"] == "content"]
+    assert [(e["item"], e["change"], e["rescored"]) for e in edit] == [("kp-phase-one", {"points": [1.0, 1.5]}, 1)]
+    assert Grading(class_dir, _with_q1_rubric(course, author)).store.version(A, "q1") == after.store.version(A, "q1")

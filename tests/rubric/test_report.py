@@ -20,8 +20,8 @@ A = "review6"
 
 def grade_some(grading: Grading) -> None:
     grading.save(A, "q1", student_id(1), ["kp-phase-one", "kp-phase-two"], 0, "Add the elements.")
-    grading.save(A, "q1", student_id(2), ["kp-phase-one", "kp-phase-one-use", "kp-phase-two",
-                                          "kp-phase-two-elements"])
+    grading.save(A, "q1", student_id(2), ["kp-phase-one", "explains-sequence", "kp-phase-two",
+                                          "applies-case"])
     grading.save(A, "q1", student_id(3), ["distorts"])
     grading.save(A, "q3", student_id(1), ["kp-policy-areas"], 0.5)
 
@@ -33,19 +33,21 @@ def test_report_writes_scores_stats_item_counts_and_charts(grading: Grading, cap
     folder = grading.ctx.root / "reports"
     scores = pd.read_csv(folder / "review6_scores.csv").set_index("student_id")
     assert scores.loc[student_id(1), "q1"] == 2.0 and scores.loc[student_id(2), "q1"] == 4.0
-    assert scores.loc[student_id(3), "q1"] == 0.0 and scores.loc[student_id(1), "q3"] == 2.0
+    assert scores.loc[student_id(3), "q1"] == 0.0 and scores.loc[student_id(1), "q3"] == 1.5
     questions = pd.read_csv(folder / "review6_questions.csv").set_index("question")
     assert questions.loc["q1", "graded"] == 3 and questions.loc["q1", "to_grade"] == 1
     assert questions.loc["q1", "mean"] == 2.0 and questions.loc["q1", "median"] == 2.0
     assert questions.loc["q2", "graded"] == 1  # the "No response." answer, graded 0 by nbgrader
     items = pd.read_csv(folder / "review6_rubric_items.csv").set_index(["question", "item"])
     assert items.loc[("q1", "kp-phase-one"), "given"] == 2 and items.loc[("q1", "kp-phase-one"), "graded"] == 3
-    assert items.loc[("q1", "distorts"), "given"] == 1 and items.loc[("q1", "kp-phase-two-elements"), "given"] == 1
+    assert items.loc[("q1", "distorts"), "given"] == 1 and items.loc[("q1", "applies-case"), "given"] == 1
+    assert items.loc[("q1", "applies-case"), "level"] == "applies"
     late = pd.read_csv(folder / "review6_late.csv")
     assert list(late.student_id) == [student_id(2), student_id(4)]
     for chart in ("review6_hist.png", "review6_rubric_items.png"):
         assert (folder / chart).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "per question:" in out and "key points most often missed:" in out and "wrote" in out
+    assert "per question:" in out and "wrote" in out
+    assert "rubric items least often given (what the class missed):" in out
 
 
 def test_export_and_feedback_agree_with_the_dashboard(grading: Grading, tmp_path: Path) -> None:
@@ -59,8 +61,8 @@ def test_export_and_feedback_agree_with_the_dashboard(grading: Grading, tmp_path
     feedback(grading.ctx.root, A, release_it=False)
     page = (grading.ctx.root / "feedback" / student_id(1) / A / f"{A}.html").read_text(encoding="utf-8")
     assert "Rubric: 2 / 4 points" in page and "Add the elements." in page
-    assert "(+1) Phase one: publicize and build support" in page
-    assert "(+1) Phase two: start actions" in page and "Phase one use" not in page
+    assert "(+1) Phase one: publicize the Report and build support" in page
+    assert "(+1) Phase two: start action" in page and "Phase one use" not in page
 
 
 def test_analytics_view_shows_tables_and_charts(grading: Grading, monkeypatch: pytest.MonkeyPatch) -> None:
