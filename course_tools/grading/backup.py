@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from course_tools import CourseToolsError
+from course_tools.grading.private import owner_only
 
 DATABASES = ("gradebook.db", "rubric.db")
 FOLDER = "backups"
@@ -57,8 +58,11 @@ def backup_course(root: Path, step: str, keep: int | None = None) -> Backup | No
     name = f"{stamp}-{re.sub(r'[^a-z0-9_-]+', '-', step.lower())}"
     folder = root / FOLDER / name
     folder.mkdir(parents=True)
+    owner_only(root / FOLDER)
+    owner_only(folder)
     for db in present:
         copy_database(root / db, folder / db)
+        owner_only(folder / db)
     prune(root, keep or keep_count())
     return Backup(name, folder, tuple(present))
 

@@ -24,6 +24,7 @@ from course_tools import CourseToolsError
 from course_tools.build.assignments import AssignmentSource, course_assignments, source_notebook
 from course_tools.build.writer import write_notebook
 from course_tools.content.loader import Course, find_content_dir
+from course_tools.grading.private import owner_only
 
 CONFIG_NAME = "nbgrader_config.py"
 DEFAULT_COURSE_ID = "mobilizing-action"
@@ -175,6 +176,9 @@ def init_course(course: Course, root: Path | None = None, course_id: str = DEFAU
     paths = CoursePaths(Path(root) if root else default_course_dir())
     report = []
     paths.exchange.mkdir(parents=True, exist_ok=True)
+    # Owner-only: grades, submissions and the local exchange inside (nbgrader's release makes the
+    # exchange itself 0777, so the course folder around it is what keeps other accounts out).
+    owner_only(paths.root)
     (paths.root / "student").mkdir(exist_ok=True)  # Exchange.assignment_dir: the Assignments panel needs it
     assignments = course_assignments(course)
     text = config_text(course_id, late_policies(assignments))
@@ -205,6 +209,7 @@ def init_course(course: Course, root: Path | None = None, course_id: str = DEFAU
         if saved:
             report.append(f"saved     {saved.path} (gradebook and rubric store, before --force)")
     register_assignments(paths.root, course_id, assignments)
+    owner_only(paths.gradebook)
     report.append(f"{'kept     ' if existed else 'created  '} {paths.gradebook}"
                   + (" (submissions and grades untouched)" if existed else ""))
     for folder in ("submitted", "autograded", "feedback"):

@@ -3,7 +3,8 @@
 Checks: the config loads and still neutralises student HTML; the exchange exists with permissions
 students can use (and cannot read each other's work through); the roster is not empty and covers
 the submissions; source, release and exchange agree; gradebook.db and rubric.db open and pass
-SQLite's integrity check.
+SQLite's integrity check; every graded copy has its gradebook row and every row its graded copy (a
+killed autograde leaves the first kind); the course folder, databases and backups are owner-only.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course_tools.grading.coursedir import CONFIG_NAME, CoursePaths, config_is_generated, load_config
+from course_tools.grading.private import readable_by_others
 
 SANITISER = "course_tools.grading.sanitize.NeutraliseStudentHTML"
 
@@ -161,6 +163,62 @@ def check_assignments(root: Path, config) -> list[Finding]:
     return found
 
 
+def _gradebook_submissions(db: Path) -> dict[str, set[str]]:
+    """Assignment -> students with a submission row in the gradebook."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        rows = conn.execute("SELECT a.name, s.student_id FROM submitted_assignment s "
+                            "JOIN assignment a ON a.id = s.assignment_id").fetchall()
+    found: dict[str, set[str]] = {}
+    for assignment, student in rows:
+        found.setdefault(assignment, set()).add(student)
+    return found
+
+
+def check_graded(root: Path, config) -> list[Finding]:
+    """Graded copies and gradebook rows agree: each graded copy has its row and each row its copy."""
+    db = root / "gradebook.db"
+    if not db.is_file():
+        return []
+    try:
+        rows = _gradebook_submissions(db)
+    except sqlite3.Error:
+        return []  # check_databases reports it
+    autograded = root / config.CourseDirectory.get("autograded_directory", "autograded")
+    copies: dict[str, set[str]] = {}
+    for folder in autograded.glob("*/*") if autograded.is_dir() else []:
+        if folder.is_dir() and any(folder.glob("*.ipynb")):
+            copies.setdefault(folder.name, set()).add(folder.parent.name)
+    found = []
+    for assignment in sorted(set(rows) | set(copies)):
+        without_row = sorted(copies.get(assignment, set()) - rows.get(assignment, set()))
+        without_copy = sorted(rows.get(assignment, set()) - copies.get(assignment, set()))
+        if without_row:
+            found.append(Finding(False, f"{assignment}: graded copies without a gradebook row (an autograde run "
+                                 f"was killed or crashed): {', '.join(without_row)}",
+                                 f"course-tools autograde {assignment} (grades them again)"))
+        if without_copy:
+            found.append(Finding(False, f"{assignment}: gradebook rows without a graded copy (copy removed, or a "
+                                 f"resubmission not graded yet): {', '.join(without_copy)}",
+                                 f"course-tools autograde {assignment} (grades them again; manual grades of "
+                                 "unchanged answers are kept)"))
+        if not without_row and not without_copy:
+            found.append(Finding(True, f"{assignment}: every graded copy has its gradebook row and the reverse"))
+    return found
+
+
+def check_private(root: Path) -> list[Finding]:
+    """The course folder, gradebook, rubric store and backups: owner-only."""
+    found = []
+    for path in (root, root / "gradebook.db", root / "rubric.db", root / "backups"):
+        if path.exists() and readable_by_others(path):
+            mode = "700" if path.is_dir() else "600"
+            found.append(Finding(False, f"{path}: readable by other accounts "
+                                 f"({oct(stat.S_IMODE(path.stat().st_mode))})", f"chmod {mode} {path}"))
+    if not found:
+        found.append(Finding(True, "course folder, databases and backups are owner-only"))
+    return found
+
+
 def diagnose(root: Path) -> list[Finding]:
     root = Path(root).resolve()
     if not root.is_dir():
@@ -169,4 +227,4 @@ def diagnose(root: Path) -> list[Finding]:
     if config is None:
         return found + check_databases(root)
     return (found + check_exchange(root, config) + check_roster(root, config) + check_assignments(root, config)
-            + check_databases(root))
+            + check_databases(root) + check_graded(root, config) + check_private(root))

@@ -7,13 +7,21 @@ every preprocessor of every notebook. Here the notebooks go through nbgrader's o
 processes; the grades, comments, timestamps and late penalties are then written in the main
 process with nbgrader's ORM, field for field what SaveAutoGrades, AssignLatePenalties and
 Autograde.init_assignment write. tests/grading/test_fastgrade_equivalence.py holds us to that.
+
+Crash safety: a student counts as graded only when the gradebook has their submission at the
+timestamp of the submitted folder. A graded copy without that row (the run was killed before its
+one commit, or a resubmission moved the old copy away) is graded again, whatever its timestamp says.
+Grades and late penalties are committed together, and workers die with the run that started them.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import os
 import shutil
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -196,9 +204,21 @@ def snapshot(db_url: str, course_id: str, assignment_id: str) -> dict[str, Noteb
 _WORKER: dict = {}
 
 
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker when the run that started it dies (prctl PR_SET_PDEATHSIG),
+    so a killed autograde leaves no orphan writing graded copies; exit if it is already gone."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the pool's own handling remains
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def _init_worker(root: str, snaps: dict[str, NotebookSnap], force: bool, expected: dict[str, Expected],
-                 cap: int) -> None:
+                 cap: int, graded: dict[str, object], parent: int | None = None) -> None:
     from course_tools.grading.coursedir import load_config
+
+    if parent is not None:
+        _die_with_parent(parent)
 
     config = Config(load_config(Path(root)))
     config.merge(Config({"Exporter": {"default_preprocessors": []}}))
@@ -210,7 +230,7 @@ def _init_worker(root: str, snaps: dict[str, NotebookSnap], force: bool, expecte
             exporter.register_preprocessor(pp)
         exporters.append(exporter)
     _WORKER.update(coursedir=coursedir, exporters=exporters, writer=FilesWriter(config=config),
-                   snaps=snaps, force=force, expected=expected, cap=cap,
+                   snaps=snaps, force=force, expected=expected, cap=cap, graded=graded,
                    permissions=int(str(444 if not coursedir.groupshared else 664), 8))
 
 
@@ -234,7 +254,9 @@ def _grade_student(assignment_id: str, student: str) -> StudentResult:
     if os.path.exists(dest):
         old = cd.get_existing_timestamp(dest)
         newer = timestamp is not None and old is not None and timestamp > old
-        if not (_WORKER["force"] or newer):
+        graded = _WORKER["graded"]
+        in_gradebook = student in graded and graded[student] == timestamp
+        if not (_WORKER["force"] or newer or not in_gradebook):
             return result  # "Skipping existing assignment", as nbgrader does
     inspection = inspect_submission(Path(src), student, _WORKER["expected"], _WORKER["cap"])
     result.problems = inspection.problems
@@ -296,9 +318,17 @@ def _students_to_grade(cd: CourseDirectory, assignment_id: str) -> list[str]:
     return found
 
 
+def graded_in_gradebook(db_url: str, course_id: str, assignment_id: str) -> dict[str, object]:
+    """Student -> submission timestamp, for every submission the gradebook holds."""
+    with Gradebook(db_url, course_id) as gb:
+        assignment = gb.find_assignment(assignment_id)
+        return dict(gb.db.query(SubmittedAssignment.student_id, SubmittedAssignment.timestamp).filter(
+            SubmittedAssignment.assignment_id == assignment.id))
+
+
 def write_results(api: NbGraderAPI, assignment_id: str, results: list[StudentResult]) -> None:
-    """One transaction for what Autograde.init_assignment and SaveAutoGrades write, then the late
-    penalties exactly as AssignLatePenalties computes them."""
+    """One transaction for what Autograde.init_assignment and SaveAutoGrades write and the late
+    penalties exactly as AssignLatePenalties computes them: a crash leaves all of it or none."""
     cd = api.coursedir
     with Gradebook(cd.db_url, cd.course_id) as gb:
         db = gb.db
@@ -320,8 +350,9 @@ def write_results(api: NbGraderAPI, assignment_id: str, results: list[StudentRes
                 store[(student, notebook, cell)] = row
         with db.no_autoflush:
             _apply(db, assignment, notebooks, cells, students, submissions, grades, comments, results)
-        db.commit()
+        db.flush()
         _assign_late_penalties(gb, api.config, assignment_id, [r for r in results if r.processed and not r.error])
+        db.commit()
 
 
 def _apply(db, assignment, notebooks, cells, students, submissions, grades, comments, results) -> None:
@@ -378,7 +409,6 @@ def _assign_late_penalties(gb: Gradebook, config: Config, assignment_id: str, re
                 holder.student_id = result.student
                 penalty = holder.plugin_inst.late_submission_penalty(result.student, notebook.score, seconds)
                 notebook.late_submission_penalty = clip_penalty(penalty, notebook.score)
-    gb.db.commit()
 
 
 def release_expectations(cd: CourseDirectory, assignment_id: str, names: list[str]) -> dict[str, Expected]:
@@ -406,11 +436,12 @@ def fast_autograde(api: NbGraderAPI, assignment_id: str, force: bool = False,
     snaps = snapshot(cd.db_url, cd.course_id, assignment_id)
     expected = release_expectations(cd, assignment_id, list(snaps))
     roster = on_roster(cd.db_url, cd.course_id)
-    initargs = (cd.root, snaps, force, expected, cap)
+    graded = graded_in_gradebook(cd.db_url, cd.course_id, assignment_id)
+    initargs = (cd.root, snaps, force, expected, cap, graded)
     chunks = [students[i:i + CHUNK] for i in range(0, len(students), CHUNK)]
     results: list[StudentResult] = []
     if workers > 1 and len(chunks) > 1:
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=initargs) as pool:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(*initargs, os.getpid())) as pool:
             for chunk_results in pool.map(_grade_chunk, [assignment_id] * len(chunks), chunks):
                 results += chunk_results
                 progress(f"autograde: {len(results)}/{len(students)}")

@@ -187,4 +187,7 @@ def exchange_collect(root: Path, assignment_id: str) -> BatchReport:
         result = _check(f"collect {assignment_id}", api.collect(assignment_id, update=True))
         report.problems.extend(owner_problems(result.get("log", "")))
 
-    return collect_steps(root, assignment_id, report, replaced, file_them)
+    from course_tools.grading.runlock import course_lock
+
+    with course_lock(root, f"collect {assignment_id}", report.notes):
+        return collect_steps(root, assignment_id, report, replaced, file_them)

@@ -18,6 +18,7 @@ from course_tools.grading.backup import backup_course
 from course_tools.grading.coursedir import CoursePaths, open_api, register_assignments, sync_source
 from course_tools.grading.intake import BatchReport, Problem, inspect_submission
 from course_tools.grading.late import reapply_late_penalties
+from course_tools.grading.runlock import course_lock
 
 Progress = Callable[[str], None]
 
@@ -87,6 +88,14 @@ def autograde_batch(root: Path, assignment_id: str, force: bool = False, progres
                     workers: int = 2) -> BatchReport:
     """Fast path for manual-only assignments (no kernel, batched gradebook writes); else nbgrader's
     own autograde, student by student. A bad submission is reported; the others are graded."""
+    notes: list[str] = []
+    with course_lock(root, f"autograde {assignment_id}", notes):
+        report = _autograde_batch(root, assignment_id, force, progress, workers)
+    report.notes[:0] = notes
+    return report
+
+
+def _autograde_batch(root: Path, assignment_id: str, force: bool, progress: Progress, workers: int) -> BatchReport:
     from course_tools.grading.fastgrade import fast_autograde, is_manual_only, release_expectations
 
     api = open_api(root)
@@ -122,6 +131,11 @@ def feedback(root: Path, assignment_id: str, release_it: bool = True, notes: lis
     """Apply late penalties to the graded work, generate feedback HTML and release it. A submission
     without nbgrader's submission_secret.txt (an LMS zip, a tampered folder) gets its HTML but is
     not released through the exchange (nbgrader would stop the whole class there); `notes` says so."""
+    with course_lock(root, f"feedback {assignment_id}", notes):
+        return _feedback(root, assignment_id, release_it, notes)
+
+
+def _feedback(root: Path, assignment_id: str, release_it: bool, notes: list[str] | None) -> int:
     backup_course(Path(root), "feedback")
     late_penalties(root, assignment_id)
     api = open_api(root)

@@ -210,7 +210,19 @@ def _replace(api: NbGraderAPI, assignment_id: str, student: str, staged: Path, b
 
 def zip_collect(root: Path, assignment_id: str, archive: Path, pattern: str = DEFAULT_PATTERN,
                 map_file: Path | None = None) -> BatchReport:
-    """File the notebooks of an LMS zip under submitted/, through the one collect path."""
+    """File the notebooks of an LMS zip under submitted/, through the one collect path, holding
+    the course's run lock (one grade-writing run at a time)."""
+    from course_tools.grading.runlock import course_lock
+
+    notes: list[str] = []
+    with course_lock(root, f"collect {assignment_id}", notes):
+        report = _zip_collect(root, assignment_id, archive, pattern, map_file)
+    report.notes[:0] = notes
+    return report
+
+
+def _zip_collect(root: Path, assignment_id: str, archive: Path, pattern: str,
+                 map_file: Path | None) -> BatchReport:
     from course_tools.grading.coursedir import open_api
     from course_tools.grading.fastgrade import on_roster
 

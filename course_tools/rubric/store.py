@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from course_tools import CourseToolsError
+from course_tools.grading.private import owner_only
 from course_tools.rubric.scoring import Item, QuestionRubric
 
 DB_NAME = "rubric.db"
@@ -162,6 +163,7 @@ class RubricStore:
         _configure(self.engine)
         Base.metadata.create_all(self.engine)
         _migrate(self.engine)
+        owner_only(self.path)  # it holds the map from blind labels to names
 
     @classmethod
     def for_course(cls, root: Path) -> RubricStore:

@@ -1,4 +1,4 @@
-"""`course-tools doctor` on a healthy course, then on one broken in five ways: each is named with a fix."""
+"""`course-tools doctor` on a healthy course, then on one broken in six ways: each is named with a fix."""
 
 from __future__ import annotations
 
@@ -36,10 +36,11 @@ def test_doctor_names_each_problem_and_its_fix(released: Path, capsys: pytest.Ca
     (released / "submitted" / "mallory" / "review6").mkdir(parents=True)
 
     code, out = doctor(capsys, released)
-    assert code == 1 and "doctor: 5 problem(s)" in out, out
+    assert code == 1 and "doctor: 6 problem(s)" in out, out
     for problem, fix in [("student HTML is not neutralised", "course-tools init"),
                          ("readable by every user", f"chmod 2733 {inbound}"),
                          ("review6: the source changed after the student version was made", "course-tools assign"),
                          ("rubric.db: not readable", "course-tools backups restore"),
+                         ("rubric.db: readable by other accounts", "chmod 600"),
                          ("not on the roster: mallory", "course-tools roster import")]:
         assert re.search(re.escape(problem) + r".*\n\s+fix: .*" + re.escape(fix), out), (problem, out)
