@@ -1,0 +1,139 @@
+"""Render a notebook's Markdown to HTML that is safe to show a grader.
+
+nbconvert's own `markdown2html` pastes raw HTML through and embeds any attachment (SVG included).
+This filter, installed in place of it for every HTML view of a submission (formgrader's page, the
+feedback files), decides safety in two independent steps, neither of them a hand-written tag check:
+
+1. mistune renders the Markdown with raw HTML escaped as text (a student's `<img onerror>` shows as
+   the characters they typed), harmful link protocols dropped, pasted images (`attachment:`) embedded
+   only as PNG/JPEG/GIF data URIs, other attachments (SVG, ...) and remote images as a text placeholder
+   (a grader's page loads nothing from elsewhere).
+2. The HTML is cleaned by nh3 (Ammonia on html5ever, a browser-grade HTML5 parser) with an allowlist of
+   tags, attributes and URL forms. Whatever step 1 missed cannot survive step 2.
+
+The result is final: the templates insert it as is, nothing re-parses it as Markdown.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import nbgrader
+import nh3
+from jinja2 import pass_context
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+RASTER_TYPES = ("image/png", "image/jpeg", "image/gif")
+LINK_SCHEMES = ("http:", "https:", "mailto:")
+TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "a", "img", "em", "strong", "code", "pre", "blockquote",
+    "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "del", "span", "div", "dl", "dt", "dd", "sup",
+    "sub", "input",
+}
+ATTRIBUTES = {
+    "a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"},
+    "span": {"class"}, "div": {"class"}, "code": {"class"}, "pre": {"class"},
+    "input": {"type", "checked", "disabled"},
+}
+_DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif);base64,[A-Za-z0-9+/=\s]*\Z")
+_BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*\Z")
+
+
+def _attribute(tag: str, name: str, value: str) -> str | None:
+    """Keep a URL only in a form that cannot run or fetch anything: web and mail links, in-page
+    anchors, raster data URIs for images; a task-list `input` only as a disabled checkbox."""
+    if name == "href":
+        return value if value.lower().startswith(LINK_SCHEMES) or value.startswith("#") else None
+    if name == "src":
+        return value if _DATA_IMAGE.match(value) else None
+    if name == "type":
+        return value if value == "checkbox" else None
+    return value
+
+
+_CLEANER = nh3.Cleaner(tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_attribute, strip_comments=True,
+                       link_rel="noopener noreferrer nofollow", url_schemes={"http", "https", "mailto", "data"},
+                       clean_content_tags={"script", "style"}, set_tag_attribute_values={"input": {"disabled": ""}})
+
+
+def clean_html(fragment: str) -> str:
+    """The allowlist sanitiser (nh3) every rendered fragment goes through."""
+    return _CLEANER.clean(fragment)
+
+
+def raster_data_uri(attachment: object) -> str | None:
+    """A data: URI for the first PNG, JPEG or GIF in an attachment bundle whose data is base64."""
+    if not isinstance(attachment, Mapping):
+        return None
+    for mime in RASTER_TYPES:
+        data = attachment.get(mime)
+        if isinstance(data, list):
+            data = "".join(str(part) for part in data)
+        if isinstance(data, str) and _BASE64.match(data):
+            try:
+                base64.b64decode(data, validate=False)
+            except (binascii.Error, ValueError):
+                continue
+            return f"data:{mime};base64,{''.join(data.split())}"
+    return None
+
+
+class EscapingRenderer(IPythonRenderer):
+    """nbconvert's renderer with raw HTML escaped, no harmful protocols, no mermaid pass-through,
+    pasted images as raster data URIs only and remote images as links (see module doc)."""
+
+    def __init__(self, attachments: Mapping | None = None) -> None:
+        super().__init__(escape=True, allow_harmful_protocols=False, exclude_anchor_links=True,
+                         attachments=dict(attachments) if isinstance(attachments, Mapping) else {})
+
+    def block_mermaidjs(self, code: str) -> str:
+        return super(IPythonRenderer, self).block_code(code)  # shown as code, not handed to mermaid.js
+
+    def multiline_math(self, text: str) -> str:
+        return self.escape_html(text)  # nbconvert returns it unescaped
+
+    def link(self, text: str, url: str, title: str | None = None) -> str:
+        if url.strip().lower().startswith(LINK_SCHEMES):
+            return super().link(text, url, title)
+        return f"[{text}]({html.escape(url)})"  # any other target stays visible, as text
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        alt = html.escape(text)
+        if url.startswith("attachment:"):
+            name = url[len("attachment:"):]
+            uri = raster_data_uri(self.attachments.get(name))
+            if uri is not None:
+                return f'<img src="{uri}" alt="{alt}">'
+            kinds = ", ".join(self.attachments.get(name, {})) if isinstance(self.attachments.get(name), Mapping) \
+                else "missing"
+            return f"<em>[pasted image {html.escape(name)} ({html.escape(kinds)}) not shown: only PNG, JPEG and " \
+                   f"GIF are]</em>"
+        label = f"[image: {alt or 'no description'}]"
+        if url.lower().startswith(("http:", "https:")):
+            return f'<a href="{html.escape(url)}">{label}</a>'  # a link a grader may follow, not a fetch
+        return f"{label} ({html.escape(url)})"
+
+
+def render_markdown(source: str, attachments: Mapping | None = None) -> str:
+    """Markdown to HTML that is safe to show a grader (linear in the size of the source)."""
+    return clean_html(MarkdownWithMath(renderer=EscapingRenderer(attachments)).render(source))
+
+
+@pass_context
+def markdown2html(context, source: str) -> str:
+    """Jinja filter replacing nbconvert's `markdown2html` (the cell's attachments come from the context)."""
+    cell = context.get("cell", {})
+    attachments = cell.get("attachments", {}) if isinstance(cell, Mapping) else {}
+    return render_markdown(source if isinstance(source, str) else str(source), attachments)
+
+
+def feedback_template_dirs() -> list[str]:
+    """Template folders for feedback files: ours (`course_feedback`, nbgrader's page plus a CSP) and
+    nbgrader's own (`feedback`, which it extends)."""
+    nbgrader_templates = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
+    return [str(Path(__file__).parent / "templates"), str(nbgrader_templates)]
