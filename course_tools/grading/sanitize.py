@@ -7,8 +7,8 @@ preprocessor handles what the Markdown filter does not:
 - Outputs keep only text/plain and raster images whose data is base64 (no `filenames`, which would
   point an `<img>` elsewhere); HTML, SVG, JavaScript, Markdown, LaTeX and widget views become
   text/plain showing their source.
-- Raw cells become Markdown cells with every `<`, bracket and backtick escaped (nbconvert would paste
-  a raw `text/html` cell verbatim).
+- Raw cells become Markdown cells with brackets, backticks and backslashes escaped (nbconvert would
+  paste a raw `text/html` cell verbatim).
 - Saved widget state is dropped (a JS widget manager would render it).
 - On an HTML exporter (formgrader's page, feedback files) it also installs the safe `markdown2html`
   filter, so a course config that lists only this preprocessor still renders Markdown safely.
@@ -32,9 +32,9 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*\Z")
 
 
 def strict_escape(text: str) -> str:
-    """No tag, no link: every `<`, bracket and backtick is escaped (code shows `&lt;` literally)."""
-    text = text.replace("\\", "\\\\").replace("`", "\\`").replace("[", "\\[").replace("]", "\\]")
-    return text.replace("<", "&lt;")
+    """No link, no code span, no emphasis by backslash tricks: backslashes, backticks and brackets
+    escaped (tags need nothing: the safe renderer shows every `<` as text)."""
+    return text.replace("\\", "\\\\").replace("`", "\\`").replace("[", "\\[").replace("]", "\\]")
 
 
 def plain_text(graded: str) -> str:
