@@ -73,9 +73,9 @@ def test_exporter_with_only_the_preprocessor_renders_safely() -> None:
     """A course config that lists NeutraliseStudentHTML but not the filter still gets the safe filter;
     raw cells, HTML/JS/SVG outputs and widget state become text."""
     nb = nbformat.v4.new_notebook()
+    output = nbformat.from_dict(copy.deepcopy(HTML_OUTPUT))
     nb.cells = [nbformat.v4.new_markdown_cell(ANSWER), nbformat.v4.new_raw_cell("<script>window.__pwned=1</script>"),
-                nbformat.v4.new_code_cell("display(HTML(...))", outputs=[nbformat.from_dict(copy.deepcopy(HTML_OUTPUT))]),
-                *corpus_cells()]
+                nbformat.v4.new_code_cell("display(HTML(...))", outputs=[output]), *corpus_cells()]
     nb.cells[1].metadata["raw_mimetype"] = "text/html"
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
     exporter = HTMLExporter(config=Config({"HTMLExporter": {"preprocessors": [NeutraliseStudentHTML]}}))

@@ -53,7 +53,8 @@ VECTORS: dict[str, str] = {
     "marquee-onstart": "<marquee onstart=alert(1)>m</marquee>",
     "onclick-link": '<a href="https://www.ilo.org" onclick="alert(1)">ilo</a>',
     "entity-js-href": '<a href="&#106;avascript:alert(1)">entity</a>',
-    "hex-entity-js-href": '<a href="&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;alert(1)">hex</a>',
+    "hex-entity-js-href": '<a href="&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;'
+                          'alert(1)">hex</a>',
     "tab-js-href": '<a href="jav&#x09;ascript:alert(1)">tab</a>',
     "iframe-srcdoc": '<iframe srcdoc="&lt;script&gt;parent.__pwned=1;alert(1)&lt;/script&gt;"></iframe>',
     "iframe-js": '<iframe src="javascript:alert(1)"></iframe>',
