@@ -18,7 +18,7 @@ from traitlets.config import Config
 
 from course_tools.content.loader import Course
 from course_tools.grading.lifecycle import autograde, feedback
-from course_tools.grading.render_safe import render_markdown
+from course_tools.grading.render_safe import LONG_ANSWER, render_markdown
 from course_tools.grading.sanitize import NeutraliseStudentHTML
 from course_tools.rubric.course import CourseContext
 from tests.browser.conftest import course_server
@@ -59,6 +59,15 @@ def test_pasted_raster_image_shows_and_nothing_else_does() -> None:
         text, attachments = ATTACHMENTS[name]
         html = render_markdown(text, attachments)
         assert "<img" not in html and "not shown" in html, name
+
+
+def test_a_very_long_answer_is_escaped_text_in_one_block() -> None:
+    """Past LONG_ANSWER the answer is not parsed as Markdown (seconds per MB) but escaped (milliseconds)."""
+    text = "An essay line with <img src=x onerror=alert(1)> and *stars*.\n" * (LONG_ANSWER // 50)
+    html = render_markdown(text)
+    assert dangers(html, fragment=True) == []
+    assert text_of(f"<body>{html}</body>").count("<img src=x onerror=alert(1)>") == LONG_ANSWER // 50
+    assert "shown as plain text" in html
 
 
 def test_plain_markdown_still_renders() -> None:
