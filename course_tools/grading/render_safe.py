@@ -84,6 +84,15 @@ def raster_data_uri(attachment: object) -> str | None:
     return None
 
 
+def _why_not(attachment: object) -> str:
+    if not isinstance(attachment, Mapping):
+        return "it is missing from the cell"
+    if any(mime in attachment for mime in RASTER_TYPES):
+        return "its data is not valid base64"
+    kinds = ", ".join(str(mime) for mime in attachment) or "no data"
+    return f"{kinds}; only PNG, JPEG and GIF are shown"
+
+
 class EscapingRenderer(IPythonRenderer):
     """nbconvert's renderer with raw HTML escaped, no harmful protocols, no mermaid pass-through,
     pasted images as raster data URIs only and remote images as links (see module doc)."""
@@ -110,10 +119,7 @@ class EscapingRenderer(IPythonRenderer):
             uri = raster_data_uri(self.attachments.get(name))
             if uri is not None:
                 return f'<img src="{uri}" alt="{alt}">'
-            kinds = ", ".join(self.attachments.get(name, {})) if isinstance(self.attachments.get(name), Mapping) \
-                else "missing"
-            return f"<em>[pasted image {html.escape(name)} ({html.escape(kinds)}) not shown: only PNG, JPEG and " \
-                   f"GIF are]</em>"
+            return f"<em>[pasted image {html.escape(name)} not shown: {_why_not(self.attachments.get(name))}]</em>"
         label = f"[image: {alt or 'no description'}]"
         if url.lower().startswith(("http:", "https:")):
             return f'<a href="{html.escape(url)}">{label}</a>'  # a link a grader may follow, not a fetch
