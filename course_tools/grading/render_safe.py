@@ -43,6 +43,9 @@ ATTRIBUTES = {
 }
 _DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif);base64,[A-Za-z0-9+/=\s]*\Z")
 _BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*\Z")
+# MathJax (formgrader loads it) turns \href{javascript:...} in any TeX it finds into a live link.
+# An odd run of backslashes before href/url is a command; an even one is text.
+_TEX_LINK = re.compile(r"(?<!\\)((?:\\\\)*)\\(href|url)(?!\s*\{\s*(?:https?|mailto):)", re.I)
 
 
 def _attribute(tag: str, name: str, value: str) -> str | None:
@@ -138,8 +141,15 @@ def render_markdown(source: str, attachments: Mapping | None = None) -> str:
     long; a pasted dump is) the text is shown as plain paragraphs: Markdown parsing in pure Python
     costs seconds per megabyte, escaping costs milliseconds."""
     if len(source) > LONG_ANSWER:
-        return plain_text_block(source)  # escaped text in fixed tags: nothing for nh3 to find
-    return clean_html(MarkdownWithMath(renderer=EscapingRenderer(attachments)).render(source))
+        html_text = plain_text_block(source)  # escaped text in fixed tags: nothing for nh3 to find
+    else:
+        html_text = clean_html(MarkdownWithMath(renderer=EscapingRenderer(attachments)).render(source))
+    return disarm_tex_links(html_text)
+
+
+def disarm_tex_links(html_text: str) -> str:
+    """A TeX link to anything but http(s)/mailto gets a second backslash (a TeX line break, then text)."""
+    return _TEX_LINK.sub(r"\1\\\\\2", html_text) if "\\" in html_text else html_text
 
 
 @pass_context

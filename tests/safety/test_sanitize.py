@@ -70,6 +70,20 @@ def test_a_very_long_answer_is_escaped_text_in_one_block() -> None:
     assert "shown as plain text" in html
 
 
+@pytest.mark.parametrize("tex", [r"$\href{javascript:alert(1)}{x}$", r"\(\url{ javascript:alert(1)}\)",
+                                 r"$\\\href{javascript:alert(1)}{x}$", r"$\HREF {data:text/html,x}{y}$",
+                                 r"$$\href\x{y}$$"])
+def test_tex_links_mathjax_would_make_live_are_text(tex: str) -> None:
+    r"""MathJax (on formgrader's page) reads TeX in the page's text: `\href` to anything but http(s) or
+    mailto must reach it after an even run of backslashes (a line break, then plain text)."""
+    shown = text_of(f"<body>{render_markdown(tex)}</body>")
+    for start in [i for i in range(len(shown)) if shown.lower().startswith(("href", "url"), i)]:
+        run = len(shown[:start]) - len(shown[:start].rstrip("\\"))
+        assert run % 2 == 0, shown
+    safe = render_markdown(r"$\href{https://www.ilo.org}{ILO}$")
+    assert r"$\href{https://www.ilo.org}{ILO}$" in text_of(f"<body>{safe}</body>")  # a web link is kept
+
+
 def test_plain_markdown_still_renders() -> None:
     html = render_markdown("## Question 1\n\nThe *two* phases, [ILO](https://www.ilo.org), `code <b>`, "
                            "3 > 2 & so on.\n\n- one\n- two\n\n```python\nx = '<b>'\n```")
