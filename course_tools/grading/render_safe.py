@@ -5,13 +5,16 @@ This filter, installed in place of it for every HTML view of a submission (formg
 feedback files), decides safety in two independent steps, neither of them a hand-written tag check:
 
 1. mistune renders the Markdown with raw HTML escaped as text (a student's `<img onerror>` shows as
-   the characters they typed), harmful link protocols dropped, pasted images (`attachment:`) embedded
-   only as PNG/JPEG/GIF data URIs, other attachments (SVG, ...) and remote images as a text placeholder
-   (a grader's page loads nothing from elsewhere).
+   the characters they typed), links other than http(s)/mailto shown as text, pasted images
+   (`attachment:`) embedded only as PNG/JPEG/GIF data URIs, other attachments (SVG, ...) as a note
+   saying why, remote images as links (a grader's page loads nothing from elsewhere).
 2. The HTML is cleaned by nh3 (Ammonia on html5ever, a browser-grade HTML5 parser) with an allowlist of
    tags, attributes and URL forms. Whatever step 1 missed cannot survive step 2.
 
-The result is final: the templates insert it as is, nothing re-parses it as Markdown.
+An answer longer than LONG_ANSWER is not parsed as Markdown at all but escaped into one block (pure
+Python Markdown parsing costs seconds per megabyte). TeX links MathJax would make live get a second
+backslash. The result is final: the templates insert it as is; nbconvert's HTMLExporter then re-parses
+the whole page with BeautifulSoup (tests check that final page with html5lib).
 """
 
 from __future__ import annotations
