@@ -75,6 +75,8 @@ def config_body(course_id: str, policies: dict[str, dict]) -> str:
     """The config, with paths relative to the file itself so the folder can be moved."""
     return f'''import os
 
+from course_tools.grading.render_safe import feedback_template_dirs
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 c = get_config()  # noqa: F821 (traitlets provides it)
 
@@ -108,6 +110,12 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.HTMLExporter.preprocessors = [_SAFE]
+# Markdown is rendered with raw HTML escaped and cleaned by nh3 (course_tools/grading/render_safe.py);
+# feedback files carry a Content-Security-Policy that forbids script (templates/course_feedback).
+c.HTMLExporter.filters = {{"markdown2html": "course_tools.grading.render_safe.markdown2html"}}
+c.GenerateFeedback.HTMLExporter.template_name = "course_feedback"
+c.GenerateFeedback.HTMLExporter.template_file = "feedback_csp.html.j2"
+c.GenerateFeedback.HTMLExporter.extra_template_basedirs = feedback_template_dirs()
 
 # Late policies from content/assignments (applied by nbgrader's AssignLatePenalties).
 c.AssignLatePenalties.plugin_class = "course_tools.grading.late.CourseLatePenalty"

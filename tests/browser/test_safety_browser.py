@@ -1,6 +1,8 @@
 """Hostile answers in a real browser: script, event-handler, javascript: link, SVG, iframe and raw
-HTML output payloads run nothing on formgrader's submission page, in the feedback HTML or in the
-grading dashboard (JupyterLab), and their text is still on screen."""
+HTML output payloads, and the whole XSS corpus (tests/safety/xss_corpus.py, one cell per vector,
+pasted images included), run nothing on formgrader's submission page, in the feedback HTML or in the
+grading dashboard (JupyterLab): no dialog, no `window.__pwned`, no request leaves the page; their
+text is still on screen and the pasted PNG shows as an image."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from course_tools.rubric.store import RubricStore
 from tests.browser.conftest import course_server, dashboard_notebook
 from tests.rubric.classroom import build_class, student_id
 from tests.safety.payloads import ANSWER, HTML_OUTPUT, VISIBLE
+from tests.safety.xss_corpus import LABELS, PNG, corpus_cells
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +36,7 @@ LIVE = ("script:not([src])", "img[onerror]", "svg[onload]", "iframe", "details[o
 def _add_output(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("display(HTML(...))", outputs=[nbformat.from_dict(HTML_OUTPUT)]))
+    nb.cells.extend(corpus_cells())
     os.chmod(path, 0o644)
     nbformat.write(nb, path)
 
@@ -66,6 +70,36 @@ def _watch(page) -> list[str]:
     return dialogs
 
 
+# nbgrader's own formgrader page asks a CDN for MathJax; nothing else may leave.
+OWN_ASSETS = ("https://cdnjs.cloudflare.com/ajax/libs/mathjax/",)
+
+
+def _outbound(page, origin: str) -> list[str]:
+    """Every request the page makes that is not to `origin` (or a data: URI) is recorded and aborted."""
+    leaving: list[str] = []
+
+    def check(route) -> None:
+        url = route.request.url
+        if url.startswith((origin, "data:")):
+            route.continue_()
+            return
+        if not url.startswith(OWN_ASSETS):
+            leaving.append(url)
+        route.abort()
+
+    page.route("**/*", check)
+    return leaving
+
+
+def _assert_corpus_readable(page) -> None:
+    text = page.inner_text("body")
+    missing = [name for name in LABELS if name not in text]
+    assert missing == []
+    loaded = page.evaluate("""png => [...document.images].filter(img => img.src.endsWith(png))
+                               .map(img => img.complete && img.naturalWidth)""", PNG)
+    assert loaded == [1]  # the pasted 1x1 PNG is shown, once
+
+
 def _assert_nothing_ran(page, dialogs: list[str], scope: str = "body") -> None:
     page.wait_for_load_state("load")
     for frame in page.frames:  # an iframe payload would run in a child frame
@@ -87,6 +121,7 @@ def _submission_id(root: Path, student: str) -> str:
 def test_formgrader_submission_page_runs_nothing(formgrader, hostile_class: Path, page, student: str) -> None:
     url, token = formgrader
     dialogs = _watch(page)
+    leaving = _outbound(page, url)
     page.goto(f"{url}/formgrader/submissions/{_submission_id(hostile_class, student)}/?token={token}")
     page.locator(".nbgrader_cell").first.wait_for()
     text = page.inner_text("body")
@@ -94,16 +129,21 @@ def test_formgrader_submission_page_runs_nothing(formgrader, hostile_class: Path
         assert shown in text, shown
     assert "[text/html shown as text]" in text and "raw output" in text
     assert page.locator("a", has_text="click me").count() == 0  # the javascript: link is text, not a link
+    _assert_corpus_readable(page)
     _assert_nothing_ran(page, dialogs)
+    assert leaving == []
 
 
 def test_feedback_html_runs_nothing(hostile_class: Path, page) -> None:
     dialogs = _watch(page)
+    leaving = _outbound(page, "file://")
     page.goto((hostile_class / "feedback" / HOSTILE / A / f"{A}.html").as_uri())
     text = page.inner_text("body")
     for shown in SHOWN:
         assert shown in text, shown
+    _assert_corpus_readable(page)
     _assert_nothing_ran(page, dialogs)
+    assert leaving == []
 
 
 def test_dashboard_shows_payloads_as_text(lab, hostile_class: Path, page) -> None:
