@@ -22,12 +22,13 @@ from course_tools.rubric.store import RubricStore
 from tests.browser.conftest import course_server, dashboard_notebook
 from tests.rubric.classroom import build_class, student_id
 from tests.safety.payloads import ANSWER, HTML_OUTPUT, VISIBLE
-from tests.safety.xss_corpus import LABELS, PNG, corpus_cells
+from tests.safety.xss_corpus import LABELS, PNG, VECTOR_LABELS, corpus_answer, corpus_cells
 
 pytestmark = pytest.mark.browser
 
 A = "review6"
-HOSTILE, RAW = student_id(1), student_id(2)  # RAW: its graded copy is replaced by the unneutralised submission
+# RAW: its graded copy is replaced by the unneutralised submission; CORPUS answers q1 with every XSS vector
+HOSTILE, RAW, CORPUS = student_id(1), student_id(2), student_id(3)
 SHOWN = ["My answer: the two phases.", VISIBLE["script"], VISIBLE["onerror"], VISIBLE["svg"], VISIBLE["iframe"]]
 # What would be live if a payload got through (the JS check looks for any of them).
 LIVE = ("script:not([src])", "img[onerror]", "svg[onload]", "iframe", "details[ontoggle]", "a[href^='javascript' i]")
@@ -44,7 +45,7 @@ def _add_output(path: Path) -> None:
 @pytest.fixture(scope="module")
 def hostile_class(lab, course: Course) -> Path:
     root = lab.root / "safety_course"
-    build_class(root, course, 3, special={1: {"q1": ANSWER}, 2: {"q1": ANSWER}})
+    build_class(root, course, 4, special={1: {"q1": ANSWER}, 2: {"q1": ANSWER}, 3: {"q1": corpus_answer()}})
     for student in (HOSTILE, RAW):
         _add_output(root / "submitted" / student / A / f"{A}.ipynb")
     autograde(root, A, force=True, workers=1)
@@ -160,4 +161,14 @@ def test_dashboard_shows_payloads_as_text(lab, hostile_class: Path, page) -> Non
     for shown in SHOWN:
         assert shown in answer, shown
     assert "&lt;" not in answer  # the student's own characters, not our escapes
+    _assert_nothing_ran(page, dialogs, dash)
+
+    # the whole XSS corpus as one answer: every vector is text on screen, none runs
+    label = RubricStore.for_course(hostile_class).labels(A)[CORPUS]
+    option = page.locator(f"{dash} .ma-queue select option", has_text=label)
+    page.locator(f"{dash} .ma-queue select").select_option(value=option.get_attribute("value"))
+    page.locator(f"{dash} .ma-heading h3", has_text=label).wait_for()
+    answer = page.locator(f"{dash} .ma-answer").inner_text()
+    assert [name for name in VECTOR_LABELS if name not in answer] == []
+    assert "onerror=" in answer and "<svg" in answer  # shown as the characters typed
     _assert_nothing_ran(page, dialogs, dash)
