@@ -12,14 +12,17 @@ from course_tools.content.loader import find_content_dir, load_course
 
 
 def _course_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--course", type=Path, help="course directory (default: $MOBILIZING_COURSE, else course/ "
-                        "in the repo)")
+    parser.add_argument("--course", type=Path, help="course directory (default: the current directory if it "
+                        "holds nbgrader_config.py, else $MOBILIZING_COURSE, else course/ in the repo)")
 
 
 def _root(args: argparse.Namespace) -> Path:
-    from course_tools.grading.coursedir import default_course_dir
+    """The course directory, announced on the first line so nobody grades the wrong course."""
+    from course_tools.grading.coursedir import find_course_dir
 
-    return args.course or default_course_dir()
+    root, origin = (args.course, "--course") if args.course else find_course_dir()
+    print(f"course: {Path(root).resolve()} (from {origin})", file=sys.stderr, flush=True)
+    return root
 
 
 def _progress(message: str) -> None:
@@ -162,9 +165,10 @@ def run_assign(args: argparse.Namespace) -> int:
     from course_tools.grading.lifecycle import assign
 
     course = load_course(args.content or find_content_dir())
-    note = assign(course, _root(args), args.assignment, force=args.force)
+    root = _root(args)
+    note = assign(course, root, args.assignment, force=args.force)
     print(note)
-    print(f"assign: {args.assignment} generated in {_root(args) / 'release' / args.assignment}")
+    print(f"assign: {args.assignment} generated in {root / 'release' / args.assignment}")
     return 0
 
 

@@ -40,11 +40,21 @@ if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
 COURSE_ENV = "MOBILIZING_COURSE"
 
 
-def default_course_dir() -> Path:
-    """$MOBILIZING_COURSE if set, else `course/` beside `content/` (the repo root in a checkout)."""
+def find_course_dir() -> tuple[Path, str]:
+    """The course a command acts on, and where that choice came from: the current directory when it
+    holds an nbgrader_config.py (nbgrader's own convention), else $MOBILIZING_COURSE, else `course/`
+    beside `content/` (the repo root in a checkout)."""
+    here = Path.cwd()
+    if (here / CONFIG_NAME).is_file():
+        return here, "the current directory"
     if env := os.environ.get(COURSE_ENV):
-        return Path(env)
-    return find_content_dir().resolve().parent / "course"
+        return Path(env), f"${COURSE_ENV}"
+    return find_content_dir().resolve().parent / "course", "the repository's course/"
+
+
+def default_course_dir() -> Path:
+    """See find_course_dir."""
+    return find_course_dir()[0]
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from nbgrader.api import Gradebook
 
 from course_tools.content.loader import Course
@@ -48,3 +49,20 @@ def test_init_again_keeps_edits_and_grades(course: Course, tmp_path: Path) -> No
     assert "Europe/Geneva" not in config.read_text()
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
         assert len(gb.find_assignment("review6").submissions) == 1
+
+
+def test_a_command_run_inside_a_course_acts_on_that_course(released: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture) -> None:
+    """nbgrader's convention: the course is the current directory when it holds nbgrader_config.py;
+    the first line says which course a command acts on."""
+    from course_tools.cli import main
+
+    monkeypatch.setenv("MOBILIZING_COURSE", str(tmp_path / "elsewhere"))
+    monkeypatch.chdir(released)
+    assert main(["doctor"]) == 0
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == f"course: {released.resolve()} (from the current directory)", err
+    monkeypatch.chdir(tmp_path)
+    main(["doctor"])
+    assert capsys.readouterr().err.splitlines()[0] == f"course: {tmp_path / 'elsewhere'} (from $MOBILIZING_COURSE)"
