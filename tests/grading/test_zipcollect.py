@@ -29,7 +29,9 @@ def _notebook(root: Path, answer: str | None = None) -> str:
 def _collect(capsys: pytest.CaptureFixture, root: Path, archive: Path, *extra: str) -> tuple[int, str, list[str]]:
     code = main(["collect", A, "--zip", str(archive), "--course", str(root), *extra])
     out = capsys.readouterr()
-    return code, out.out, out.err.splitlines()
+    lines = out.err.splitlines()
+    assert lines[0] == f"course: {root.resolve()} (from --course)"  # the first line names the course
+    return code, out.out, lines[1:]
 
 
 def _answer(root: Path, folder: str, student: str) -> str:
