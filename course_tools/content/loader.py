@@ -14,6 +14,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from course_tools.activities.fairness import give_aways
 from course_tools.content.models import ActivityFile, Assignment, ExitTickets, Lesson, Module
 from course_tools.seed import SeedBullet, load_seed
 
@@ -214,6 +215,10 @@ def _load_activities(check: _Checker, root: Path, lesson_ids: set[str],
         for i, activity in enumerate(spec.activities):
             for j, ref in enumerate(activity.seed):
                 check.seed_ref(path, f"activities[{i}].seed[{j}]", ref, seed)
+            for j, question in enumerate(getattr(activity, "questions", None) or []):
+                if activity.type == "choice":
+                    for line in give_aways(question):
+                        check.report(path, f"activities[{i}].questions[{j}] ({question.id})", line)
         found[spec.lesson] = spec
     return found
 

@@ -1,9 +1,11 @@
-"""Multiple choice: one group of radio buttons per question, under its visible prompt."""
+"""Multiple choice: one group of radio buttons per question, under its visible prompt, options in
+the student's own stable order (course_tools/activities/shuffle.py)."""
 
 from __future__ import annotations
 
 import ipywidgets as widgets
 
+from course_tools.activities.shuffle import option_order, student_name
 from course_tools.activities.specs import ChoiceSpec
 from course_tools.widgets.base import LABEL_STYLE, WIDE, ActivityView, label
 
@@ -14,8 +16,10 @@ class ChoiceView(ActivityView):
     def build(self) -> widgets.Widget:
         self.radios: dict[str, widgets.RadioButtons] = {}
         rows = []
+        student = student_name()
         for number, question in enumerate(self.spec.questions, start=1):
-            radio = widgets.RadioButtons(options=[(o.text, i) for i, o in enumerate(question.options)],
+            order = option_order(student, self.spec.id, question.id, len(question.options))
+            radio = widgets.RadioButtons(options=[(question.options[i].text, i) for i in order],
                                          index=None, description=f"Answer {number}:", style=LABEL_STYLE,
                                          layout=WIDE)
             self.radios[question.id] = radio
@@ -28,4 +32,5 @@ class ChoiceView(ActivityView):
     def set_answer(self, answer: dict[str, int | None]) -> None:
         for qid, radio in self.radios.items():
             value = (answer or {}).get(qid)
-            radio.index = value if isinstance(value, int) and 0 <= value < len(radio.options) else None
+            known = [index for _, index in radio.options]
+            radio.value = value if isinstance(value, int) and value in known else None

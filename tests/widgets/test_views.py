@@ -166,3 +166,34 @@ def _walk(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _walk(child)
+
+
+def _shown(view: ChoiceView) -> dict[str, list[str]]:
+    return {qid: [text for text, _ in radio.options] for qid, radio in view.radios.items()}
+
+
+def test_choice_options_are_shuffled_per_student_and_stable(store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two students see different orders; one student sees the same order after a kernel restart
+    (a new view); scoring follows the option, not its place."""
+    from course_tools.content.loader import load_course
+    from tests.paths import CONTENT
+
+    course = load_course(CONTENT)
+    quizzes = [a for acts in course.activities.values() for a in acts.activities if a.type == "choice"]
+    orders = {}
+    for student in ("amina", "bruno"):
+        monkeypatch.setenv("JUPYTERHUB_USER", student)
+        orders[student] = [_shown(ChoiceView(spec, LESSON, store)) for spec in quizzes]
+        assert orders[student] == [_shown(ChoiceView(spec, LESSON, store)) for spec in quizzes]  # after a restart
+    assert orders["amina"] != orders["bruno"]
+
+    monkeypatch.setenv("JUPYTERHUB_USER", "amina")
+    spec = quizzes[0]
+    view = ChoiceView(spec, LESSON, store)
+    question = spec.questions[0]
+    key = next(i for i, o in enumerate(question.options) if o.correct)
+    view.radios[question.id].value = key  # the value is the option's index in content, wherever it is shown
+    view.check_button.click()
+    assert saved(store, spec.id)["answer"][question.id] == key
+    monkeypatch.setenv("JUPYTERHUB_USER", "bruno")  # another order restores the same option
+    assert ChoiceView(spec, LESSON, store).radios[question.id].value == key

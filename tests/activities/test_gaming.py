@@ -1,0 +1,50 @@
+"""No blind strategy beats chance: over every choice item in content, always picking the longest
+option, or always the first, scores at most chance + 10 points; and `course-tools check` names an
+item whose key is the longest by far, or whose wrong option gives itself away with an absolute."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from course_tools.activities.fairness import chance, strategy_score
+from course_tools.cli import main
+from course_tools.content.loader import Course
+
+
+def choice_questions(course: Course) -> list:
+    return [q for acts in course.activities.values() for a in acts.activities if a.type == "choice"
+            for q in a.questions]
+
+
+def test_longest_and_first_score_no_better_than_chance(course: Course) -> None:
+    questions = choice_questions(course)
+    assert len(questions) >= 12
+    baseline = chance(questions)
+    longest = strategy_score(questions, lambda q: max(range(len(q.options)), key=lambda i: len(q.options[i].text)))
+    first = strategy_score(questions, lambda q: 0)
+    print(f"\nchoice items: {len(questions)}; chance {baseline:.0%}, always longest {longest:.0%}, "
+          f"always first {first:.0%}")
+    assert longest <= baseline + 0.10
+    assert first <= baseline + 0.10
+    keys = {next(i for i, o in enumerate(q.options) if o.correct) for q in questions}
+    assert len(keys) == 3  # the key sits in every position somewhere
+
+
+def test_check_names_a_key_given_away(content_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = content_copy / "activities" / "overview.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    question = data["activities"][0]["questions"][0]
+    key = next(o for o in question["options"] if o.get("correct"))
+    key["text"] = key["text"] + ", which is what the module says in its first point about the global phases"
+    wrong = next(o for o in question["options"] if not o.get("correct"))
+    wrong["text"] = "Only the ILO alone"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    assert main(["check", "--content", str(content_copy)]) == 1
+    lines = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("course-tools:")]
+    where = f"content/activities/overview.yaml: activities[0].questions[0] ({question['id']})"
+    assert any(line.startswith(where) and "the key is the longest option by far" in line for line in lines), lines
+    assert any(line.startswith(where) and "'alone', 'only'" in line for line in lines), lines
+    assert len(lines) == 2, lines
