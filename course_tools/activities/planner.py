@@ -1,6 +1,9 @@
-"""Planner / builder: answer = {part id: [option ids]}; the plan is a table and a summary.
+"""Planner / builder: answer = {part id: [option ids], "_reason": one line}; the plan is a table
+and a summary.
 
 A part is right when it has every `required` option and no `poor` one. Score = parts right / parts.
+The student's one-line reason for the plan is saved with it and shown in the summary: choosing is
+not yet judging, and the reason is what a class discusses. It is not scored.
 """
 
 from __future__ import annotations
@@ -10,7 +13,15 @@ import pandas as pd
 from course_tools.activities.result import ItemResult, Result, empty
 from course_tools.activities.specs import PlannerSpec
 
-Answer = dict[str, list[str]]
+Answer = dict[str, list[str] | str]
+REASON = "_reason"  # not a valid part id, so it never collides with one
+REASON_MAX = 300
+
+
+def reason_of(answer: Answer | None) -> str:
+    """The student's reason for the plan, on one line, at most REASON_MAX characters."""
+    value = (answer or {}).get(REASON)
+    return " ".join(value.split())[:REASON_MAX] if isinstance(value, str) else ""
 
 
 def _chosen(spec: PlannerSpec, answer: Answer) -> dict[str, list[str]]:
@@ -19,7 +30,7 @@ def _chosen(spec: PlannerSpec, answer: Answer) -> dict[str, list[str]]:
     for part in spec.parts:
         known = {o.id for o in part.options}
         picked = answer.get(part.id) or []
-        out[part.id] = [o for o in dict.fromkeys(picked) if o in known]
+        out[part.id] = [o for o in dict.fromkeys(picked) if isinstance(o, str) and o in known]
     return out
 
 
@@ -47,6 +58,8 @@ def check(spec: PlannerSpec, answer: Answer) -> Result:
     score = parts_right / total
     verdict = "Your plan fits the module." if parts_right == total else (
         "Look again at the parts with items marked Not quite.")
+    if not reason_of(answer):
+        verdict += " Add one line saying why your plan fits the situation."
     summary = f"Score {round(100 * score)}%: {parts_right} of {total} parts of the plan fit the module. {verdict}"
     return Result(round(score, 4), items, summary)
 
@@ -76,7 +89,8 @@ def plan_summary(spec: PlannerSpec, answer: Answer) -> str:
             lines.append(f"{part.label}: {texts[0]}.")
         else:
             lines.append(f"{part.label}: {', '.join(texts[:-1])} and {texts[-1]}.")
-    return f"{spec.plan_name}. " + " ".join(lines)
+    reason = reason_of(answer)
+    return f"{spec.plan_name}. " + " ".join(lines) + (f" Your reason: {reason}" if reason else "")
 
 
 def part_counts(spec: PlannerSpec, answer: Answer) -> pd.DataFrame:

@@ -3,6 +3,8 @@ a summary sentence and a chart of how each part fits the module."""
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
 
 from course_tools.activities import planner
@@ -28,12 +30,15 @@ class PlannerView(ActivityView):
             else:
                 self.single[part.id] = dropdown([(o.text, o.id) for o in part.options], "Choice:")
                 rows.append(self.single[part.id])
+        self.reason = widgets.Text(value="", description="Why this plan?", placeholder="one line: why it fits",
+                                   layout=WIDE, style={"description_width": "initial"})
+        rows += [label("Your reason (one line; saved with your plan)", strong=True), self.reason]
         return widgets.VBox(rows)
 
     def answer(self) -> dict[str, list[str]]:
         out = {pid: [oid for oid, box in boxes.items() if box.value] for pid, boxes in self.boxes.items()}
         out.update({pid: [d.value] if d.value else [] for pid, d in self.single.items()})
-        return {p.id: out[p.id] for p in self.spec.parts}
+        return {**{p.id: out[p.id] for p in self.spec.parts}, planner.REASON: self.reason.value.strip()}
 
     def set_answer(self, answer: dict[str, list[str]]) -> None:
         answer = answer or {}
@@ -43,13 +48,14 @@ class PlannerView(ActivityView):
         for pid, d in self.single.items():
             picked = [o for o in (answer.get(pid) or []) if o in {x[1] for x in d.options}]
             select(d, picked[0] if picked else None)
+        self.reason.value = planner.reason_of(answer)
 
     def extras(self, result: Result) -> list[widgets.Widget]:
         answer = self.answer()
         counts = planner.part_counts(self.spec, answer)
         alt = "; ".join(f"{part}: {row.iloc[0]} fit, {row.iloc[1]} do not" for part, row in counts.iterrows())
         return [
-            widgets.HTML(f"<p>{planner.plan_summary(self.spec, answer)}</p>"),
+            widgets.HTML(f"<p>{html.escape(planner.plan_summary(self.spec, answer))}</p>"),
             table(planner.plan_frame(self.spec, answer), self.spec.plan_name),
             png(charts.stacked_bars(counts, self.spec.plan_name, "number of choices"), f"Chart: {alt}."),
         ]

@@ -90,9 +90,23 @@ def test_planner_view_shows_table_summary_and_chart(specs, store) -> None:
     assert "Who: Government and Officials only." in summary.value
     assert "<table" in table.value and "Multilateral agencies" in table.value
     assert chart.children[0].value[:4] == b"\x89PNG"
-    assert saved(store, "plan")["answer"] == {"who": ["gov", "few"], "where": ["agencies"]}
+    assert "Add one line saying why your plan fits" in view.feedback.value
+    assert saved(store, "plan")["answer"] == {"who": ["gov", "few"], "where": ["agencies"], "_reason": ""}
     again = reopen(PlannerView, specs["plan"], store)
     assert again.boxes["who"]["few"].value and again.single["where"].value == "agencies"
+
+
+def test_planner_reason_is_saved_restored_and_shown_as_text(specs, store) -> None:
+    view = PlannerView(specs["plan"], LESSON, store)
+    view.boxes["who"]["gov"].value = True
+    view.reason.value = "  Governments <b>decide</b>,\n and agencies carry it out  "
+    view.check_button.click()
+    assert saved(store, "plan")["answer"]["_reason"] == "Governments <b>decide</b>,\n and agencies carry it out"
+    summary = view.extra.children[0].value
+    assert "Your reason: Governments &lt;b&gt;decide&lt;/b&gt;, and agencies carry it out" in summary
+    assert "Add one line" not in view.feedback.value
+    again = reopen(PlannerView, specs["plan"], store)
+    assert again.reason.value == "Governments <b>decide</b>, and agencies carry it out"
 
 
 def test_sliders_view_draws_a_chart(specs, store) -> None:
