@@ -48,3 +48,17 @@ def test_check_names_a_key_given_away(content_copy: Path, capsys: pytest.Capture
     assert any(line.startswith(where) and "the key is the longest option by far" in line for line in lines), lines
     assert any(line.startswith(where) and "'alone', 'only'" in line for line in lines), lines
     assert len(lines) == 2, lines
+
+
+def test_planners_have_real_wrong_options_and_picking_everything_fails(course: Course) -> None:
+    """At least a third of each plan's options do not fit, so ticking every box scores poorly."""
+    from course_tools.activities import planner
+
+    planners = [a for acts in course.activities.values() for a in acts.activities if a.type == "planner"]
+    assert planners
+    for spec in planners:
+        options = [o for part in spec.parts for o in part.options]
+        wrong = [o for o in options if o.fit == "poor"]
+        assert len(wrong) * 3 >= len(options), (spec.id, len(wrong), len(options))
+        everything = {p.id: [o.id for o in p.options] if p.many else [p.options[0].id] for p in spec.parts}
+        assert planner.check(spec, everything).score <= 0.5, spec.id
