@@ -32,6 +32,7 @@ class BaseActivity(Strict):
     title: Text
     instructions: Text
     seed: list[Text] = Field(default_factory=list, description="Seed bullets the feedback uses.")
+    objectives: list[Id] = Field(default_factory=list, description="Ids of module objectives it assesses.")
     explanation: str = Field(default="", description="Shown after checking: the module's reasoning.")
 
 

@@ -178,12 +178,33 @@ def load_course(root: Path | None = None) -> Course:
         for i, table in enumerate(lesson.tables):
             if table not in tables:
                 check.report(lesson_dir / f"{lesson_id}.yaml", f"tables[{i}]", f"no table content/data/{table}.csv")
+    if module:
+        _check_objectives_assessed(check, module_path, module, activities)
     if module and not check.problems:  # a broken file would also show as lost bullets: report it once
         _check_coverage(check, root, lessons, assignments, seed)
     if check.problems:
         raise ContentError(check.problems)
     assert module is not None
     return Course(root, module, lessons, activities, assignments, tables, seed, exit_tickets)
+
+
+def _check_objectives_assessed(check: _Checker, module_path: Path, module: Module,
+                               activities: dict[str, ActivityFile]) -> None:
+    """Every objective is assessed by at least one activity (its `objectives`), and every
+    objective an activity names exists: an objective nobody checks is a promise the course breaks."""
+    known = {o.id for o in module.objectives}
+    assessed: set[str] = set()
+    for lesson_id, spec in activities.items():
+        path = module_path.parent / "activities" / f"{lesson_id}.yaml"
+        for i, activity in enumerate(spec.activities):
+            for j, objective in enumerate(activity.objectives):
+                if objective not in known:
+                    check.report(path, f"activities[{i}].objectives[{j}]", f"unknown objective '{objective}'")
+            assessed.update(activity.objectives)
+    for i, objective in enumerate(module.objectives):
+        if objective.id not in assessed:
+            check.report(module_path, f"objectives[{i}] ({objective.id})",
+                         "assessed by no activity: add it to the `objectives` of an activity that tests it")
 
 
 def _check_lesson(check: _Checker, path: Path, lesson: Lesson, objective_ids: set[str],

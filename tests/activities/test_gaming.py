@@ -62,3 +62,21 @@ def test_planners_have_real_wrong_options_and_picking_everything_fails(course: C
         assert len(wrong) * 3 >= len(options), (spec.id, len(wrong), len(options))
         everything = {p.id: [o.id for o in p.options] if p.many else [p.options[0].id] for p in spec.parts}
         assert planner.check(spec, everything).score <= 0.5, spec.id
+
+
+def test_every_objective_is_assessed_and_check_names_one_that_is_not(content_copy: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    path = content_copy / "activities" / "support.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for activity in data["activities"]:
+        activity["objectives"] = [o for o in activity.get("objectives", []) if o != "evaluate-outcomes"]
+    forum = content_copy / "activities" / "policy_forum.yaml"
+    other = yaml.safe_load(forum.read_text(encoding="utf-8"))
+    for activity in other["activities"]:
+        activity["objectives"] = [o for o in activity.get("objectives", []) if o != "evaluate-outcomes"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    forum.write_text(yaml.safe_dump(other, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    assert main(["check", "--content", str(content_copy)]) == 1
+    lines = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("course-tools:")]
+    assert lines == ["content/module.yaml: objectives[7] (evaluate-outcomes): assessed by no activity: add it to "
+                     "the `objectives` of an activity that tests it"], lines
