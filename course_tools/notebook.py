@@ -44,3 +44,17 @@ def progress() -> None:
     from course_tools.widgets import show_progress
 
     show_progress(course())
+
+
+def discussion() -> None:
+    """An answer box for the lesson's discussion prompt, saved with the student's progress."""
+    from course_tools.activities.specs import ReflectionSpec
+    from course_tools.widgets import store_for
+    from course_tools.widgets.widget_reflection import ReflectionView
+
+    lesson = course().lessons[_current["lesson"]]
+    spec = ReflectionSpec(id="discussion", type="reflection", title="Your answer to the discussion question",
+                          instructions="Write a few sentences before the class discussion; you can change them "
+                                       "afterwards. Only you see them.",
+                          prompt=lesson.discussion_prompt, min_words=25)
+    display(ReflectionView(spec, lesson.id, store_for(course())).root)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from course_tools.activities import choice, classify, match, matrix, planner, rank, sliders
+from course_tools.activities import choice, classify, match, matrix, planner, rank, reflection, sliders
 from course_tools.activities.result import Result
 
 CHECKERS = {
@@ -18,6 +18,7 @@ CHECKERS = {
     "planner": planner.check,
     "sliders": sliders.check,
     "matrix": matrix.check,
+    "reflection": reflection.check,
 }
 
 

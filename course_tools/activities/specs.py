@@ -285,7 +285,21 @@ class MatrixSpec(BaseActivity):
         return self
 
 
+# --- reflection (free text) ---------------------------------------------------------------
+
+
+class ReflectionSpec(BaseActivity):
+    """A written answer in the student's own words (a discussion answer, the capstone plan):
+    saved and restored, never scored for content; after saving, an outline to compare with."""
+
+    type: Literal["reflection"]
+    prompt: Text
+    min_words: int = Field(default=20, ge=1, description="Fewer words are saved but called a draft.")
+    max_chars: int = Field(default=4000, ge=100, description="Longer text is cut when saved.")
+    outline: list[Text] = Field(default_factory=list, description="What a strong answer covers.")
+
+
 ActivitySpec = Annotated[
-    ChoiceSpec | ClassifySpec | MatchSpec | RankSpec | PlannerSpec | SlidersSpec | MatrixSpec,
+    ChoiceSpec | ClassifySpec | MatchSpec | RankSpec | PlannerSpec | SlidersSpec | MatrixSpec | ReflectionSpec,
     Field(discriminator="type"),
 ]

@@ -80,6 +80,8 @@ def lesson_notebook(course: Course, lesson: Lesson) -> NotebookNode:
         md("## Introduction\n\n" + lesson.introduction),
         code(f'from course_tools import notebook as ct\nct.start("{lesson.id}")'),
     ]
+    if lesson.case:
+        cells.append(md("## The case: Maresia (a fictional country)\n\n" + lesson.case))
     if number == 0:
         cells += _overview_extras(course)
     if lesson.points:
@@ -91,7 +93,7 @@ def lesson_notebook(course: Course, lesson: Lesson) -> NotebookNode:
             f"- {c.text} <small>(Source: {c.source})</small>" for c in lesson.why_it_matters)))
     activities = course.activities.get(lesson.id)
     if activities and activities.activities:
-        cells.append(md("## Try it\n\nRun each cell, answer, then press **Check**. "
+        cells.append(md("## Try it\n\nAnswer each activity, then press **Check** (or **Save**). "
                         "Your answers are saved, so you can come back later."))
         for activity in activities.activities:
             cells.append(code(f'ct.activity("{activity.id}")'))
@@ -99,6 +101,7 @@ def lesson_notebook(course: Course, lesson: Lesson) -> NotebookNode:
         cells.append(md("## Your progress"))
         cells.append(code("ct.progress()"))
     cells.append(md("## Discuss\n\n" + lesson.discussion_prompt))
+    cells.append(code("ct.discussion()"))
     cells.append(md(_navigation(course, lesson)))
     return new_notebook(cells, lesson.id, title=lesson.title)
 

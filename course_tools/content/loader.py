@@ -119,7 +119,7 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in {"choice", "classify", "match", "rank", "planner", "sliders", "matrix"}:
+        elif part in {"choice", "classify", "match", "rank", "planner", "sliders", "matrix", "reflection"}:
             continue  # discriminator tags add nothing for an author
         else:
             out += f".{part}" if out else str(part)

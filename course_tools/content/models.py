@@ -70,6 +70,7 @@ class Lesson(Strict):
     seed_sections: list[Text] = Field(description="Seed sections this lesson teaches.")
     objectives: list[Id] = Field(min_length=1, description="Ids of module objectives.")
     introduction: Text
+    case: str = Field(default="", description="This lesson's step in the running (fictional) country case.")
     points: list[Point] = Field(default_factory=list)
     why_it_matters: list[Context] = Field(default_factory=list)
     tables: list[Id] = Field(default_factory=list, description="CSV tables from content/data.")

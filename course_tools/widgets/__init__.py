@@ -14,11 +14,12 @@ from course_tools.widgets.widget_matrix import MatrixView
 from course_tools.widgets.widget_planner import PlannerView
 from course_tools.widgets.widget_progress import ProgressView
 from course_tools.widgets.widget_rank import RankView
+from course_tools.widgets.widget_reflection import ReflectionView
 from course_tools.widgets.widget_sliders import SlidersView
 
 VIEWS: dict[str, type[ActivityView]] = {
     "choice": ChoiceView, "classify": ClassifyView, "match": MatchView, "rank": RankView,
-    "planner": PlannerView, "sliders": SlidersView, "matrix": MatrixView,
+    "planner": PlannerView, "sliders": SlidersView, "matrix": MatrixView, "reflection": ReflectionView,
 }
 
 

@@ -35,6 +35,8 @@ def model_answer(spec: Any) -> Any:
             values = [lv.value for lv in spec.levels]
             return {matrix.key(c.row, c.column): signs[c.sign](values) if c.sign in signs else 0
                     for c in spec.expected}
+        case "reflection":
+            return " ".join(spec.outline) or "word " * spec.min_words
     raise AssertionError(spec.type)
 
 
@@ -44,7 +46,7 @@ def test_every_action_area_has_two_activities_and_the_overview_a_diagnostic(cour
         assert count >= (1 if lesson_id == "overview" else 2), lesson_id
     assert course.activities["overview"].activities[0].type == "choice"
     types = {spec.type for _, spec in ALL}
-    assert types == {"choice", "classify", "match", "rank", "planner", "sliders", "matrix"}
+    assert types == {"choice", "classify", "match", "rank", "planner", "sliders", "matrix", "reflection"}
 
 
 @pytest.mark.parametrize(("lesson", "spec"), ALL, ids=[f"{lesson}/{spec.id}" for lesson, spec in ALL])

@@ -211,3 +211,26 @@ def test_choice_options_are_shuffled_per_student_and_stable(store, monkeypatch: 
     assert saved(store, spec.id)["answer"][question.id] == key
     monkeypatch.setenv("JUPYTERHUB_USER", "bruno")  # another order restores the same option
     assert ChoiceView(spec, LESSON, store).radios[question.id].value == key
+
+
+def test_reflection_is_saved_restored_and_never_html(store) -> None:
+    """A written answer (the capstone, a discussion answer): saved as typed, shown back only in
+    the text area, a draft below the word count, and the outline shown after saving."""
+    from course_tools.activities.specs import ReflectionSpec
+    from course_tools.widgets.widget_reflection import ReflectionView
+
+    spec = ReflectionSpec(id="plan", type="reflection", title="Plan", instructions="Write.", prompt="Your plan?",
+                          min_words=10, outline=["Names the dialogue."])
+    view = ReflectionView(spec, LESSON, store)
+    assert view.check_button.description == "Save"
+    view.text.value = "Short <img src=x onerror=alert(1)> draft"
+    view.check_button.click()
+    assert "Saved as a draft" in view.feedback.value and "Names the dialogue." in view.feedback.value
+    assert "<img" not in view.feedback.value and "onerror" not in view.feedback.value
+    assert saved(store, "plan") == {**saved(store, "plan"), "answer": "Short <img src=x onerror=alert(1)> draft",
+                                    "score": 0.5}
+    view.text.value = "Maresia holds a national dialogue with unions, employers and the migrant workers."
+    view.check_button.click()
+    assert "Saved (12 words)" in view.feedback.value
+    again = reopen(ReflectionView, spec, store)
+    assert again.text.value.startswith("Maresia holds") and "Saved (12 words)" in again.feedback.value
