@@ -4,6 +4,7 @@ kernel restart. Screenshots go to artifacts/browser/ (git-ignored)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -56,7 +57,7 @@ def test_lesson_renders_and_responds(lab, page, course: Course, lesson_id: str) 
     lab.open(page, lesson_filename(course, lesson_id))
     lab.run_all(page)
     _widgets_settled(page)
-    expected = len(course.activities[lesson_id].activities)
+    expected = len(course.activities[lesson_id].activities) + 1  # and the answer box under the discussion prompt
     assert page.locator(ACTIVITY).count() == expected
     if lesson_id == "overview":
         assert page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .ma-progress img").count() == 1
@@ -113,3 +114,55 @@ def test_match_feedback_in_words_and_check_by_keyboard(lab, page, course: Course
     assert spec.pairs[1].why in text  # says why, in the content's words
     activity.scroll_into_view_if_needed()
     lab.screenshot_element(activity, "activity")
+
+
+def test_case_role_play_audit_and_capstone(lab, page, course: Course) -> None:
+    """The running case shows; the outcome audit responds; the capstone plan and a discussion answer
+    are saved as typed (never as HTML) and come back after the kernel restarts."""
+    lab.open(page, lesson_filename(course, "support"))
+    lab.run_all(page)
+    _widgets_settled(page)
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    panel.locator(".jp-RenderedMarkdown h2", has_text="The case: Maresia (a fictional country)").wait_for()
+    audit = panel.locator(".ma-activity-outcome-audit")
+    audit.locator("select").first.select_option(index=1)
+    audit.locator("button.ma-check").click()
+    audit.locator(".ma-feedback li").first.wait_for()
+    plan = "Maresia holds a national dialogue <b>with</b> unions, employers and migrant workers' groups."
+    capstone = panel.locator(".ma-activity-national-plan")
+    capstone.locator("textarea").fill(plan)
+    capstone.locator("button.ma-check").click()
+    capstone.locator(".ma-status").get_by_text("Saved.", exact=True).wait_for()
+    assert "Saved as a draft" in capstone.locator(".ma-feedback").inner_text()
+    discussion = panel.locator(".ma-activity-discussion")
+    discussion.locator("textarea").fill("Research needs funding before anything else can happen.")
+    discussion.locator("button.ma-check").click()
+    discussion.locator(".ma-status").get_by_text("Saved.", exact=True).wait_for()
+    saved = json.loads(lab.progress.read_text(encoding="utf-8"))["activities"]
+    assert saved["support/national-plan"]["answer"] == plan
+    assert saved["support/discussion"]["answer"].startswith("Research needs funding")
+    assert capstone.locator("b").filter(has_text=re.compile(r"^with$")).count() == 0  # text, not markup
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
+    lab.wait_idle(page)
+    lab.run_all(page)
+    _widgets_settled(page)
+    assert panel.locator(".ma-activity-national-plan textarea").input_value() == plan
+
+
+def test_role_play_cards_and_opening_statement(lab, page, course: Course) -> None:
+    lab.open(page, lesson_filename(course, "policy_dialogue"))
+    lab.run_all(page)
+    _widgets_settled(page)
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    for role in ("employers' federation", "union confederation", "finance ministry", "labour ministry",
+                 "migrant workers' association", "UN Women"):
+        assert panel.locator(".jp-RenderedMarkdown td", has_text=role).count() >= 1, role
+    statement = panel.locator(".ma-activity-opening-statement")
+    statement.locator("textarea").fill("As the labour ministry we want an active employment policy, "
+                                       "consulting employers and workers as Convention No. 122 asks; we can "
+                                       "accept phased costs if the finance ministry commits to retraining.")
+    statement.locator("button.ma-check").click()
+    statement.locator(".ma-status").get_by_text("Saved.", exact=True).wait_for()
+    assert "Saved (" in statement.locator(".ma-feedback").inner_text()
+    statement.scroll_into_view_if_needed()
+    lab.screenshot_element(panel.locator(".jp-RenderedMarkdown", has_text="Role-play").first, "roleplay")
