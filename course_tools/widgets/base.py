@@ -14,6 +14,7 @@ import ipywidgets as widgets
 from course_tools.activities import check
 from course_tools.activities.progress import ProgressStore
 from course_tools.activities.result import Result
+from course_tools.pulse import client as pulse
 
 LABEL_STYLE = {"description_width": "initial"}
 WIDE = widgets.Layout(width="auto")
@@ -107,6 +108,7 @@ class ActivityView:
                 self.status.value = "Saved."
             except OSError as exc:
                 self.status.value = f"Not saved: {html.escape(str(exc))}"
+            pulse.report_check(self.spec, self.lesson_id, answer, result.score)  # class hub only; never blocks
         return result
 
     def render(self, result: Result) -> None:
