@@ -6,6 +6,7 @@ scoring live in course_tools.activities (no widgets there)."""
 
 from __future__ import annotations
 
+import base64
 import html
 from typing import Any
 
@@ -122,9 +123,11 @@ class ActivityView:
 
 
 def png(data: bytes, alt: str) -> widgets.VBox:
-    """A chart image with a visible caption (its text alternative)."""
-    image = widgets.Image(value=data, format="png", layout=widgets.Layout(max_width="640px"))
-    image.add_class("ma-chart")
+    """A chart image with alt text and a visible caption. An <img> in an HTML widget: ipywidgets' Image
+    has no alt text (axe-core: image-alt, critical) and breaks when given a tooltip."""
+    encoded = base64.b64encode(data).decode("ascii")
+    image = widgets.HTML(f'<img class="ma-chart" src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}" '
+                         'style="max-width:640px;width:100%">')
     return widgets.VBox([image, widgets.HTML(f"<small>{html.escape(alt)}</small>")])
 
 

@@ -46,6 +46,10 @@ INSTRUCTOR_LAB_EXTENSIONS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:
 # JupyterLab parts a student does not need in class (installing extensions, the RISE metadata form).
 STUDENT_HIDDEN_LAB_EXTENSIONS = ("@jupyterlab/extensionmanager-extension",)
 PULSE_SERVICE = "class-pulse"
+# JupyterLab extensions the app view (Voila) must not load: they need JupyterLab around them and only
+# fill the browser console with errors (the widget manager is all a lesson app needs).
+VOILA_DENYLIST = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension", "jupyterlab-rise",
+                  "@voila-dashboards/jupyterlab-preview")
 # The app view (Voila, a server extension in every user's server) of the lesson copies.
 APP_VIEW = f"/voila/render/{LESSONS_SUBDIR}/"
 OVERVIEW = "00_overview.ipynb"
@@ -159,7 +163,8 @@ c.Exchange.root = os.environ.get({EXCHANGE_ENV!r}, {SHARED_EXCHANGE!r})
 
 def server_config(role: str) -> dict:
     """jupyter_server settings of a role: students lose formgrader and the course list."""
-    config: dict = {"LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"}}
+    config: dict = {"LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"},
+                    "VoilaConfiguration": {"extension_denylist": list(VOILA_DENYLIST)}}
     if role != "instructor":
         config["ServerApp"] = {"jpserver_extensions": {name: False for name in INSTRUCTOR_SERVER_EXTENSIONS}}
     return config
