@@ -19,11 +19,14 @@ def _short(text: str) -> str:
 
 
 def _walk(value: Any):
+    """Every dict in a dumped spec; a list of strings (e.g. distractors) comes as {"": [...]}."""
     if isinstance(value, dict):
         yield value
         for item in value.values():
             yield from _walk(item)
     elif isinstance(value, list):
+        if strings := [item for item in value if isinstance(item, str)]:
+            yield {"": strings}
         for item in value:
             yield from _walk(item)
 
@@ -38,6 +41,7 @@ def spec_vocabulary(spec: Any) -> tuple[dict[str, str], set[str]]:
             if isinstance(node.get("id"), str) and isinstance(node.get(key), str):
                 labels.setdefault(node["id"], node[key])
         strings.update(v for v in node.values() if isinstance(v, str))
+        strings.update(v for v in node.get("", []))
     return labels, strings
 
 

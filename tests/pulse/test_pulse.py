@@ -30,6 +30,7 @@ def test_record_holds_the_options_chosen_in_the_specs_words_and_no_free_text(spe
     assert rated == {"Democratic": ["1"]}
     assert choices(specs["pairs"], {"csr": "ILO, IOE, ICFTU", "gender": "<img src=x onerror=alert(1)>"}) == {
         "CSR": ["ILO, IOE, ICFTU"]}
+    assert choices(specs["pairs"], {"csr": "WTO alone"}) == {"CSR": ["WTO alone"]}  # a distractor
     assert choices(specs["grid"], {"trade/progress": -1}) == {"Trade × Social progress": ["Harms"]}
     assert choices(specs["order"], ["third", "first", None]) == {"Position 1": ["Mid third"],
                                                                  "Position 2": ["Zeta first"]}
