@@ -1,6 +1,6 @@
 """A lesson as a jupyterlab-rise slideshow: the instructor runs the lesson, opens the slideshow from
 JupyterLab (RISE:slideshow), moves to an activity slide and runs it there (Shift+Enter, as in RISE).
-Screenshot: artifacts/browser/slide.png.
+Screenshots: artifacts/browser/slide.png (a point slide), slide_activity.png.
 
 Known upstream limit: jupyterlab-rise 0.43.1 (its latest release) cannot load the ipywidgets 8.1.9
 widget manager (jupyterlab_widgets >= 3.0.11 needs the shared module @jupyterlab/console, which the
@@ -46,6 +46,9 @@ def activity_slide(lab, browser_context, course: Course) -> Iterator[object]:
     show.opened_on = show.locator(PRESENT).last.inner_text()
     _go(show, False, lambda: show.evaluate("() => location.hash") in ("#/slide-0-0", "#/", ""))
     show.title_slide = show.locator(PRESENT).last.inner_text()
+    show.keyboard.press("ArrowRight")  # the introduction: the README's slide.png
+    show.wait_for_timeout(500)
+    lab.screenshot(show, "slide")
     code = f'ct.activity("{ACTIVITY}")'
     _go(show, True, lambda: code in show.locator(PRESENT).last.inner_text())
     show.keyboard.press("Shift+Enter")  # run the activity on its slide
@@ -67,7 +70,7 @@ def test_slideshow_opens_on_the_title_and_reaches_the_activity_slide(activity_sl
     assert f'ct.activity("{ACTIVITY}")' in text and lesson.discussion_prompt not in text
     spec = next(a for a in course.activities[LESSON].activities if a.id == ACTIVITY)
     assert spec.title in text  # the activity ran in the lesson's kernel on its own slide
-    lab.screenshot(show, "slide")
+    lab.screenshot(show, "slide_activity")
 
 
 @pytest.mark.xfail(strict=True, reason="jupyterlab-rise 0.43.1 cannot load the ipywidgets 8.1 widget manager "
