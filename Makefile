@@ -33,7 +33,12 @@ build: install
 # formgrader and the Assignments panel find course/nbgrader_config.py.
 lab: build
 	$(BIN)/course-tools init
-	JUPYTER_CONFIG_PATH=$(CURDIR)/course $(BIN)/jupyter lab $(ROOT_FLAG) --port=$(LAB_PORT) --notebook-dir=. notebooks/00_overview.ipynb
+	@echo; echo "  Lessons as apps (Voila, same server): http://localhost:$(LAB_PORT)/voila/render/notebooks/00_overview.ipynb"; \
+	echo "  (open JupyterLab's link printed below once, so the browser has the token, then the app view)"; \
+	echo "  Slides: in a lesson, View > Render as slideshow (jupyterlab-rise). The class pulse needs the hub (make hub)."; echo
+	JUPYTER_CONFIG_PATH=$(CURDIR)/course $(BIN)/jupyter lab $(ROOT_FLAG) --port=$(LAB_PORT) --notebook-dir=. \
+	  $(foreach x,@jupyter/nbgrader @jupyter-notebook/lab-extension jupyterlab-rise @voila-dashboards/jupyterlab-preview,--VoilaConfiguration.extension_denylist=$(x)) \
+	  notebooks/00_overview.ipynb
 
 # Not a test: ours vs stock nbgrader on a synthetic class (N=300; several minutes).
 bench: install

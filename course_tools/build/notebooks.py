@@ -6,8 +6,10 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
+from course_tools.build.apps import app_link
 from course_tools.build.assignments import build_assignments
 from course_tools.build.instructor import build_instructor
+from course_tools.build.slides import add_slides
 from course_tools.build.writer import code, md, new_notebook, write_notebook
 from course_tools.content.loader import Course
 from course_tools.content.models import Lesson
@@ -50,14 +52,17 @@ def _navigation(course: Course, lesson: Lesson) -> str:
     return " · ".join(links)
 
 
-def _points(lesson: Lesson) -> str:
-    lines = ["## What the module says"]
+def _points(lesson: Lesson) -> list[NotebookNode]:
+    """One cell per point (one slide each), the first under the section heading."""
+    cells = []
     for number, point in enumerate(lesson.points, start=1):
+        lines = ["## What the module says"] if number == 1 else []
         lines.append(f"**{number}.** {point.text}")
         if point.explain:
             lines.append(f"> *In plain words:* {point.explain}")
         lines.append(f"<small>Source: {seed_label(point.seed)} (`{point.seed}`)</small>")
-    return "\n\n".join(lines)
+        cells.append(md("\n\n".join(lines), role="point"))
+    return cells
 
 
 def _overview_extras(course: Course) -> list[NotebookNode]:
@@ -67,7 +72,7 @@ def _overview_extras(course: Course) -> list[NotebookNode]:
         rows.append(f"| {course.module.lessons.index(lesson.id)} | "
                     f"[{lesson.title}]({lesson_filename(course, lesson.id)}) | {sections} |")
     glossary = ["## Glossary"] + [f"- **{g.term}**: {g.definition}" for g in course.module.glossary]
-    return [md("## The lessons\n\n" + "\n".join(rows)), md("\n".join(glossary))]
+    return [md("## The lessons\n\n" + "\n".join(rows), role="point"), md("\n".join(glossary), role="point")]
 
 
 def lesson_notebook(course: Course, lesson: Lesson) -> NotebookNode:
@@ -75,35 +80,36 @@ def lesson_notebook(course: Course, lesson: Lesson) -> NotebookNode:
     number = course.module.lessons.index(lesson.id)
     heading = lesson.title if number == 0 else f"{number}. {lesson.title}"
     cells = [
-        md(f"# {heading}\n\n*{course.module.title}: {course.module.subtitle}*\n\n{_navigation(course, lesson)}"),
-        md("## You will be able to\n\n" + "\n".join(f"- {objectives[o]}" for o in lesson.objectives)),
-        md("## Introduction\n\n" + lesson.introduction),
-        code(f'from course_tools import notebook as ct\nct.start("{lesson.id}")'),
+        md(f"# {heading}\n\n*{course.module.title}: {course.module.subtitle}*\n\n{_navigation(course, lesson)}"
+           f"\n\n{app_link(lesson_filename(course, lesson.id))}", role="title"),
+        md("## You will be able to\n\n" + "\n".join(f"- {objectives[o]}" for o in lesson.objectives),
+           role="objectives"),
+        md("## Introduction\n\n" + lesson.introduction, role="hook"),
+        code(f'from course_tools import notebook as ct\nct.start("{lesson.id}")', role="setup"),
     ]
     if lesson.case:
-        cells.append(md("## The case: Maresia (a fictional country)\n\n" + lesson.case))
+        cells.append(md("## The case: Maresia (a fictional country)\n\n" + lesson.case, role="hook"))
     if number == 0:
         cells += _overview_extras(course)
-    if lesson.points:
-        cells.append(md(_points(lesson)))
+    cells += _points(lesson)
     for table in lesson.tables:
-        cells.append(code(f'ct.table("{table}")'))
+        cells.append(code(f'ct.table("{table}")', role="table"))
     if lesson.why_it_matters:
         cells.append(md("## Why it matters\n\n" + "\n".join(
-            f"- {c.text} <small>(Source: {c.source})</small>" for c in lesson.why_it_matters)))
+            f"- {c.text} <small>(Source: {c.source})</small>" for c in lesson.why_it_matters), role="why"))
     activities = course.activities.get(lesson.id)
     if activities and activities.activities:
         cells.append(md("## Try it\n\nAnswer each activity, then press **Check** (or **Save**). "
-                        "Your answers are saved, so you can come back later."))
+                        "Your answers are saved, so you can come back later.", role="activity"))
         for activity in activities.activities:
-            cells.append(code(f'ct.activity("{activity.id}")'))
+            cells.append(code(f'ct.activity("{activity.id}")', role="activity"))
     if number == 0:
-        cells.append(md("## Your progress"))
-        cells.append(code("ct.progress()"))
-    cells.append(md("## Discuss\n\n" + lesson.discussion_prompt))
-    cells.append(code("ct.discussion()"))
-    cells.append(md(_navigation(course, lesson)))
-    return new_notebook(cells, lesson.id, title=lesson.title)
+        cells.append(md("## Your progress", role="progress"))
+        cells.append(code("ct.progress()", role="progress"))
+    cells.append(md("## Discuss\n\n" + lesson.discussion_prompt, role="discussion"))
+    cells.append(code("ct.discussion()", role="discussion"))
+    cells.append(md(_navigation(course, lesson), role="navigation"))
+    return add_slides(new_notebook(cells, lesson.id, title=lesson.title))
 
 
 def instructor_notes(course: Course) -> NotebookNode:

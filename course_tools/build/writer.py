@@ -31,9 +31,16 @@ def write_notebook(nb: NotebookNode, path: Path) -> bool:
     return True
 
 
-def md(text: str) -> NotebookNode:
-    return nbformat.v4.new_markdown_cell(text.strip())
+def _tagged(cell: NotebookNode, role: str | None) -> NotebookNode:
+    """Record what the cell is for (title, point, activity...): slides and app views key on it."""
+    if role:
+        cell.metadata["course"] = {"role": role}
+    return cell
 
 
-def code(text: str) -> NotebookNode:
-    return nbformat.v4.new_code_cell(text.strip())
+def md(text: str, role: str | None = None) -> NotebookNode:
+    return _tagged(nbformat.v4.new_markdown_cell(text.strip()), role)
+
+
+def code(text: str, role: str | None = None) -> NotebookNode:
+    return _tagged(nbformat.v4.new_code_cell(text.strip()), role)

@@ -1,4 +1,4 @@
-"""Self-assessment: a labelled slider per criterion; after checking, a bar chart and advice."""
+"""Self-assessment: a labelled scale per criterion; after checking, a bar chart and advice."""
 
 from __future__ import annotations
 
@@ -19,12 +19,15 @@ class SlidersView(ActivityView):
     def build(self) -> widgets.Widget:
         self.subject = widgets.Text(description=self.spec.subject_label, style=LABEL_STYLE, layout=WIDE,
                                     placeholder="type a name")
-        self.sliders: dict[str, widgets.IntSlider] = {}
+        # A row of radio buttons per criterion, not an IntSlider: its handle has no accessible name
+        # (axe-core: aria-input-field-name, serious); radios are labelled and move with the arrow keys.
+        self.sliders: dict[str, widgets.RadioButtons] = {}
         rows = [self.subject, label(f"Scale: {self.spec.scale}")]
+        scale = list(range(self.spec.minimum, self.spec.maximum + 1))
         for criterion in self.spec.criteria:
-            self.sliders[criterion.id] = widgets.IntSlider(
-                value=self.spec.threshold, min=self.spec.minimum, max=self.spec.maximum,
-                description=f"{criterion.label}:", style=LABEL_STYLE, continuous_update=False)
+            self.sliders[criterion.id] = widgets.RadioButtons(
+                options=scale, value=self.spec.threshold, orientation="horizontal",
+                description=f"{criterion.label}:", style=LABEL_STYLE)
             rows += [label(criterion.question), self.sliders[criterion.id]]
         return widgets.VBox(rows)
 

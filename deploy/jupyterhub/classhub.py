@@ -43,6 +43,16 @@ LESSONS_SUBDIR = "mobilizing-action"  # each user's own copy of the lesson noteb
 INSTRUCTOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
 INSTRUCTOR_LAB_EXTENSIONS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
                              "@jupyter/nbgrader:course-list")
+# JupyterLab parts a student does not need in class (installing extensions, the RISE metadata form).
+STUDENT_HIDDEN_LAB_EXTENSIONS = ("@jupyterlab/extensionmanager-extension",)
+PULSE_SERVICE = "class-pulse"
+# JupyterLab extensions the app view (Voila) must not load: they need JupyterLab around them and only
+# fill the browser console with errors (the widget manager is all a lesson app needs).
+VOILA_DENYLIST = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension", "jupyterlab-rise",
+                  "@voila-dashboards/jupyterlab-preview")
+# The app view (Voila, a server extension in every user's server) of the lesson copies.
+APP_VIEW = f"/voila/render/{LESSONS_SUBDIR}/"
+OVERVIEW = "00_overview.ipynb"
 
 
 def _names(value: str) -> tuple[str, ...]:
@@ -62,6 +72,7 @@ class HubSettings:
     students: tuple[str, ...] = ("student1", "student2")
     course_id: str = DEFAULT_COURSE_ID
     exchange: Path = field(default=Path())
+    pulse_port: int = 8002
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> HubSettings:
@@ -77,7 +88,8 @@ class HubSettings:
                    instructors=_names(get("INSTRUCTORS", "instructor1")),
                    students=_names(get("STUDENTS", "student1,student2")),
                    course_id=get("COURSE_ID", DEFAULT_COURSE_ID),
-                   exchange=Path(get("EXCHANGE", str(runtime / "exchange"))).resolve())
+                   exchange=Path(get("EXCHANGE", str(runtime / "exchange"))).resolve(),
+                   pulse_port=int(get("PULSE_PORT", "8002")))
 
     def to_env(self) -> dict[str, str]:
         """The variables that make `from_env` give back these settings (for a hub subprocess)."""
@@ -86,7 +98,7 @@ class HubSettings:
                 ENV_PREFIX + "PROXY_API_PORT": str(self.proxy_api_port),
                 ENV_PREFIX + "INSTRUCTORS": ",".join(self.instructors),
                 ENV_PREFIX + "STUDENTS": ",".join(self.students), ENV_PREFIX + "COURSE_ID": self.course_id,
-                EXCHANGE_ENV: str(self.exchange)}
+                EXCHANGE_ENV: str(self.exchange), ENV_PREFIX + "PULSE_PORT": str(self.pulse_port)}
 
     @property
     def url(self) -> str:
@@ -100,6 +112,16 @@ class HubSettings:
     def private(self) -> Path:
         """The hub's own state (database, secrets, tokens, passwords, logs): root only, mode 0700."""
         return self.runtime / "hub"
+
+    @property
+    def pulse_url(self) -> str:
+        """Where the class-pulse service listens (loopback; kernels post to it directly)."""
+        return f"http://127.0.0.1:{self.pulse_port}"
+
+    @property
+    def pulse_db(self) -> str:
+        """The pulse's database: $MOBILIZING_HUB_PULSE_DB (e.g. a PostgreSQL URL), else SQLite in hub/."""
+        return os.environ.get(ENV_PREFIX + "PULSE_DB") or f"sqlite:///{self.private / 'pulse.sqlite'}"
 
     @property
     def admin_token_file(self) -> Path:
@@ -141,7 +163,8 @@ c.Exchange.root = os.environ.get({EXCHANGE_ENV!r}, {SHARED_EXCHANGE!r})
 
 def server_config(role: str) -> dict:
     """jupyter_server settings of a role: students lose formgrader and the course list."""
-    config: dict = {"LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"}}
+    config: dict = {"LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"},
+                    "VoilaConfiguration": {"extension_denylist": list(VOILA_DENYLIST)}}
     if role != "instructor":
         config["ServerApp"] = {"jpserver_extensions": {name: False for name in INSTRUCTOR_SERVER_EXTENSIONS}}
     return config
@@ -151,7 +174,20 @@ def page_config(role: str) -> dict:
     """JupyterLab page config of a role: students do not see the instructor's nbgrader panels."""
     if role == "instructor":
         return {"disabledExtensions": {}}
-    return {"disabledExtensions": {name: True for name in INSTRUCTOR_LAB_EXTENSIONS}}
+    hidden = INSTRUCTOR_LAB_EXTENSIONS + STUDENT_HIDDEN_LAB_EXTENSIONS
+    return {"disabledExtensions": {name: True for name in hidden}}
+
+
+def setting_overrides(role: str) -> dict:
+    """JupyterLab settings overrides of a role (labconfig/default_setting_overrides.json, JupyterLab's
+    own layering of defaults, no patching): nobody gets the news pop-up or update checks; students
+    also lose the extension manager and the status bar."""
+    overrides: dict = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false",
+                                                                       "checkForUpdates": False}}
+    if role != "instructor":
+        overrides["@jupyterlab/extensionmanager-extension:plugin"] = {"enabled": False}
+        overrides["@jupyterlab/statusbar-extension:plugin"] = {"visible": False}
+    return overrides
 
 
 def write_role_configs(settings: HubSettings) -> None:
@@ -165,8 +201,43 @@ def write_role_configs(settings: HubSettings) -> None:
             json.dumps(server_config(role), indent=2) + "\n", encoding="utf-8")
         (folder / "labconfig" / "page_config.json").write_text(json.dumps(page_config(role), indent=2) + "\n",
                                                                encoding="utf-8")
+        (folder / "labconfig" / "default_setting_overrides.json").write_text(
+            json.dumps(setting_overrides(role), indent=2) + "\n", encoding="utf-8")
         for path in (folder, *folder.rglob("*")):
             path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+# ---------------------------------------------------------------- lessons as apps
+
+APP_LINK_PATH = "voila/render/notebooks/"  # what the lessons' "Open as app" links name (course_tools.build.apps)
+
+
+def app_redirect_handler() -> tuple[str, type]:
+    """A hub route for the lessons' "Open as app" links: `/voila/render/notebooks/<lesson>` (the path
+    `make lab` serves) reaches the hub (the proxy's default route; JupyterHub adds /hub/) and is sent
+    on to the user's own copy, `/user/<name>/voila/render/mobilizing-action/<lesson>`, through the hub's
+    user-redirect (which logs in and starts the server if needed)."""
+    import re
+
+    from tornado import web
+
+    class AppRedirect(web.RequestHandler):
+        def get(self, name: str) -> None:
+            if not re.fullmatch(r"[A-Za-z0-9_.-]+\.ipynb", name):
+                raise web.HTTPError(404)
+            hub_prefix = self.request.path[: self.request.path.index(APP_LINK_PATH)]
+            self.redirect(f"{hub_prefix}user-redirect{APP_VIEW}{name}")
+
+    return rf"/{APP_LINK_PATH}(.*)", AppRedirect
+
+
+def lesson_apps() -> list[dict[str, str]]:
+    """Title and notebook of each lesson in course order, for the hub's home page."""
+    from course_tools.build.notebooks import lesson_filename
+    from course_tools.content.loader import load_course
+
+    course = load_course(REPO / "content")
+    return [{"title": lesson.title, "file": lesson_filename(course, lesson.id)} for lesson in course.ordered_lessons()]
 
 
 # ---------------------------------------------------------------- runtime folder and exchange
@@ -274,7 +345,11 @@ async def prepare_user_server(spawner: Spawner) -> None:
         "JUPYTER_CONFIG_PATH": str(settings.role_dir(role)),
         EXCHANGE_ENV: str(settings.exchange),
         "MOBILIZING_PROGRESS": str(Path(entry.pw_dir) / LESSONS_SUBDIR / ".progress.json"),
+        # Kernels post each Check to the class pulse with the server's token (course_tools.pulse.client).
+        "MOBILIZING_PULSE_URL": f"{settings.pulse_url}/services/{PULSE_SERVICE}/api/answers",
     })
+    # Students land on the overview as an app; instructors in JupyterLab (slides, formgrader, notes).
+    spawner.default_url = "/lab" if role == "instructor" else APP_VIEW + OVERVIEW
     spawner.environment.pop("MOBILIZING_COURSE", None)  # a user moved out of `instructors` loses it
     if role == "instructor":
         spawner.environment["MOBILIZING_COURSE"] = str(Path(entry.pw_dir) / COURSE_SUBDIR)
@@ -328,7 +403,9 @@ def up(settings: HubSettings) -> int:
         role = "instructor" if name in settings.instructors else "student"
         print(f"  {role:<10} {name:<14} password {password}")
     first = settings.instructors[0] if settings.instructors else "INSTRUCTOR"
-    print(f"\n  formgrader (instructors; open it in its own tab): {settings.url}/user/{first}/formgrader")
+    print(f"\n  lessons as apps (students land here after login): {settings.url}/hub/user-redirect{APP_VIEW}{OVERVIEW}")
+    print(f"  class pulse (instructors, live answers during class): {settings.url}/services/{PULSE_SERVICE}/")
+    print(f"  formgrader (instructors; open it in its own tab): {settings.url}/user/{first}/formgrader")
     print(f"  state: {settings.runtime} (passwords in hub/accounts.txt)  Ctrl-C stops the hub and every server\n",
           flush=True)
     os.environ.update(settings.to_env())

@@ -30,8 +30,13 @@ c.JupyterHub.db_url = f"sqlite:///{settings.private / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(settings.private / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(settings.private / "jupyterhub.pid")
 
-# --- the home page gives instructors an 'Open the formgrader (new tab)' button (nbgrader #1870)
+# --- the home page: every lesson as an app; for instructors the class pulse and an 'Open the formgrader
+# (new tab)' button (nbgrader #1870)
 c.JupyterHub.template_paths = [str(HERE / "templates")]
+c.JupyterHub.template_vars = {"lesson_apps": classhub.lesson_apps(), "app_view": classhub.APP_VIEW,
+                              "pulse_path": f"/services/{classhub.PULSE_SERVICE}/"}
+# The lessons' "Open as app" links (/voila/render/notebooks/...) lead to the user's own copy.
+c.JupyterHub.extra_handlers = [classhub.app_redirect_handler()]
 
 # --- who may log in, and in which group
 c.JupyterHub.authenticator_class = "pam"  # local users, passwords set by `make hub`
@@ -43,17 +48,32 @@ c.JupyterHub.load_groups = {
 }
 # No hub admins by default: an instructor needs nobody else's server. The `class-admin` service
 # (token in runtime/hub/admin-api-token) starts and stops servers for scripts and tests.
-c.JupyterHub.services = [{"name": "class-admin", "api_token": classhub.admin_token(settings)}]
-c.JupyterHub.load_roles = [{
-    "name": "class-admin",
-    "scopes": ["admin:users", "admin:servers", "admin:server_state", "admin:groups", "read:users", "list:users"],
-    "services": ["class-admin"],
-}]
+# The `class-pulse` service (course_tools.pulse.service): started and stopped by the hub, logged in through
+# the hub's OAuth (no second login); it reads the `instructors` group to decide who sees the page.
+c.JupyterHub.services = [
+    {"name": "class-admin", "api_token": classhub.admin_token(settings)},
+    {"name": classhub.PULSE_SERVICE, "url": settings.pulse_url, "oauth_no_confirm": True,
+     "command": [str(classhub.VENV_BIN / "python"), "-m", "course_tools.pulse.service"],
+     "cwd": str(settings.private), "environment": {"MOBILIZING_PULSE_DB": settings.pulse_db}},
+]
+c.JupyterHub.load_roles = [
+    {"name": "class-admin",
+     "scopes": ["admin:users", "admin:servers", "admin:server_state", "admin:groups", "read:users", "list:users"],
+     "services": ["class-admin"]},
+    {"name": "class-pulse", "scopes": [f"read:groups!group={classhub.INSTRUCTORS_GROUP}"],
+     "services": [classhub.PULSE_SERVICE]},
+    # Every user's server token (JUPYTERHUB_API_TOKEN, which kernels inherit) may post to the pulse;
+    # the first two scopes are JupyterHub's defaults for the `server` role.
+    {"name": "server", "scopes": ["users:activity!user", "access:servers!server",
+                                  f"access:services!service={classhub.PULSE_SERVICE}"]},
+    # Users reach the pulse's page (it answers 403 unless they are in `instructors`).
+    {"name": "user", "scopes": ["self", f"access:services!service={classhub.PULSE_SERVICE}"]},
+]
 
 # --- user servers: the repo's .venv for everyone, JupyterLab in the user's home
 c.JupyterHub.spawner_class = "localprocess"  # real local users; SystemdSpawner needs systemd
 c.Spawner.cmd = [str(classhub.VENV_BIN / "jupyterhub-singleuser")]
-c.Spawner.default_url = "/lab"
+c.Spawner.default_url = "/lab"  # instructors; students get the overview app (classhub.prepare_user_server)
 c.Spawner.notebook_dir = "~"
 c.Spawner.environment = {
     "PATH": f"{classhub.VENV_BIN}:/usr/local/bin:/usr/bin:/bin",

@@ -217,3 +217,6 @@ def page(browser_context) -> Iterator[object]:
         yield page
     finally:
         page.close()
+
+
+from tests.browser.a11y import pytest_terminal_summary  # noqa: E402, F401 (axe results per page, at the end)

@@ -261,7 +261,7 @@ def class_hub() -> Iterator[ClassHub]:
     runtime.chmod(0o755)
     settings = classhub.HubSettings(runtime=runtime, port=_free_port(), hub_port=_free_port(),
                                     proxy_api_port=_free_port(), instructors=(INSTRUCTOR,), students=STUDENTS,
-                                    course_id=COURSE_ID, exchange=runtime / "exchange")
+                                    course_id=COURSE_ID, exchange=runtime / "exchange", pulse_port=_free_port())
     classhub.open_path_for_users(classhub.needed_paths())
     token = classhub.prepare_runtime(settings)
     passwords = classhub.ensure_users(settings)

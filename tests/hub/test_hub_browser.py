@@ -92,8 +92,18 @@ def _student_sees_assignments_only(browser, class_hub: ClassHub) -> None:
         home.goto(f"{class_hub.url}/hub/home")
         home.locator("#start").wait_for()
         assert home.locator("#formgrader").count() == 0, "a student's hub page offers the formgrader"
+        assert home.locator("#class-pulse").count() == 0, "a student's hub page offers the class pulse"
+        apps = home.locator("#lesson-apps a")
+        assert apps.count() == 7 and all(f"/user/{STUDENTS[0]}/voila/render/mobilizing-action/" in href
+                                         for href in apps.evaluate_all("els => els.map(e => e.href)"))
         home.close()
+        # After login a student lands on the overview as an app (c.Spawner.default_url for students).
+        assert "/voila/render/mobilizing-action/00_overview.ipynb" in page.url, page.url
+        page.locator(".ma-activity").first.wait_for(timeout=120_000)
+        page.goto(f"{class_hub.url}/user/{STUDENTS[0]}/lab")
         page.wait_for_selector(".jp-LabShell", timeout=120_000)
+        # No news pop-up ("Would you like to get notified about official Jupyter news?") for students.
+        assert page.get_by_text("official Jupyter news").count() == 0
         # The student's own copy of the lessons is in the file browser.
         page.locator(".jp-DirListing-itemText", has_text="mobilizing-action").wait_for()
         page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()

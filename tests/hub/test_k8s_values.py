@@ -67,6 +67,8 @@ def test_role_files_are_the_local_hubs(values: dict, role: str) -> None:
     assert server == classhub.server_config(role)
     page = files[f"{ROLES}/{role}/labconfig/page_config.json"]["data"]
     assert page == classhub.page_config(role)
+    overrides = files[f"{ROLES}/{role}/labconfig/default_setting_overrides.json"]["data"]
+    assert overrides == classhub.setting_overrides(role)
 
 
 def test_formgrader_is_for_instructors_only(values: dict) -> None:

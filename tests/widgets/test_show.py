@@ -10,6 +10,7 @@ import pytest
 from course_tools.activities.progress import PROGRESS_ENV
 from course_tools.content.loader import Course
 from course_tools.widgets import make_view, show_activity, show_progress
+from tests.widgets.test_views import PNG_IMG
 
 pytestmark = pytest.mark.filterwarnings("ignore:No saved progress yet")
 
@@ -43,7 +44,7 @@ def test_progress_view_after_answering(course: Course, progress_file: Path) -> N
     intro, table, chart = progress.body.children
     assert "You have answered 1 of" in intro.value
     assert "Overview" in table.value and "<table" in table.value
-    assert chart.children[0].value[:4] == b"\x89PNG"
+    assert PNG_IMG in chart.children[0].value
     score = round(100 * view.result.score)
     assert f"{score}%" in chart.children[1].value
 
