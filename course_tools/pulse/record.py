@@ -68,7 +68,7 @@ def choices(spec: Any, answer: Any) -> dict[str, list[str]]:
             return _short(level_labels.get(value, str(value)))
         if isinstance(value, float):
             return str(value)
-        if isinstance(value, str) and (value in labels or value in strings):
+        if isinstance(value, str) and value and (value in labels or value in strings):
             return _short(labels.get(value, value))
         return None  # free text or anything the spec does not offer
 
@@ -85,6 +85,8 @@ def choices(spec: Any, answer: Any) -> dict[str, list[str]]:
             add(f"{getattr(spec, 'position_label', 'Position')} {number}", value)
     elif isinstance(answer, dict):
         for key, value in answer.items():
+            if str(key).startswith("_"):  # the student's own words (a planner's reason): never sent
+                continue
             if isinstance(value, dict):  # e.g. ratings per criterion
                 for inner, item in value.items():
                     add(str(inner), item)
