@@ -42,7 +42,7 @@ def answer_by_keyboard(page, activity_id: str) -> list[str]:
         if focused["check"]:
             page.keyboard.press("Enter")
             return [*pressed, "Enter"]
-        if focused["kind"] == "text":
+        if focused["kind"] in ("text", "textarea"):
             page.keyboard.type("Our national ministry")
             pressed.append("typing")
         elif focused["kind"] in KEYS:
@@ -53,7 +53,7 @@ def answer_by_keyboard(page, activity_id: str) -> list[str]:
 
 def test_one_activity_of_each_type_by_keyboard_only(lab, page, course: Course) -> None:
     chosen = first_of_each_type(course)
-    assert set(chosen) == {"choice", "classify", "match", "rank", "planner", "sliders", "matrix"}
+    assert set(chosen) == {"choice", "classify", "match", "rank", "planner", "sliders", "matrix", "reflection"}
     by_lesson: dict[str, list[tuple[str, str]]] = {}
     for kind, (lesson_id, activity_id) in chosen.items():
         by_lesson.setdefault(lesson_id, []).append((kind, activity_id))
