@@ -23,7 +23,7 @@ SLIDE_TYPES: dict[str, tuple[str, str]] = {
     "activity": ("skip", "slide"),     # the "run each cell" instructions skip; each activity gets a slide
     "takeaways": ("slide", "slide"),
     "progress": ("skip", "skip"),      # a student's own progress is not for the projector
-    "discussion": ("slide", "slide"),
+    "discussion": ("slide", "-"),      # the answer box sits under the prompt on the last slide
     "navigation": ("skip", "skip"),
     "instructor": ("skip", "skip"),    # instructor notes: never on a slide
 }
