@@ -8,6 +8,7 @@ breaks, case and a trailing full stop or comma."""
 from __future__ import annotations
 
 import csv
+import functools
 import re
 
 import pytest
@@ -23,7 +24,9 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower().rstrip(".,;:")
 
 
+@functools.cache
 def sources() -> str:
+    """Read once for all the parametrised cases."""
     seed = (CONTENT / "source" / "module6.txt").read_text(encoding="utf-8")
     facts = (CONTENT / "source" / "facts.md").read_text(encoding="utf-8")
     return normalise(seed + "\n" + facts)

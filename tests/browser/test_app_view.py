@@ -12,6 +12,7 @@ from course_tools.build.apps import APP_ROOT
 from course_tools.build.notebooks import lesson_filename
 from course_tools.content.loader import Course
 from tests.browser.a11y import audit, explain
+from tests.support.browser import answer_first_control
 
 pytestmark = pytest.mark.browser
 
@@ -29,21 +30,7 @@ def open_app(lab, page, filename: str) -> None:
 
 
 def answer_first(page) -> tuple[str, str]:
-    activity = page.locator(APP_ACTIVITY).first
-    activity.scroll_into_view_if_needed()
-    classes = activity.get_attribute("class") or ""
-    activity_id = next(c.removeprefix("ma-activity-") for c in classes.split() if c.startswith("ma-activity-"))
-    if activity.locator("input[type=radio]").count():
-        activity.locator("input[type=radio]").first.check()
-    elif activity.locator("input[type=checkbox]").count():
-        activity.locator("input[type=checkbox]").first.check()
-    elif activity.locator("select").count():
-        activity.locator("select").first.select_option(index=1)
-    activity.locator("button.ma-check").click()
-    activity.locator(".ma-status").get_by_text("Saved.", exact=True).wait_for()
-    feedback = activity.locator(".ma-feedback")
-    feedback.locator("li").first.wait_for()
-    return activity_id, feedback.inner_text()
+    return answer_first_control(page.locator(APP_ACTIVITY).first)
 
 
 @pytest.mark.parametrize("lesson_id", LESSONS)

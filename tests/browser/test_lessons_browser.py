@@ -10,6 +10,7 @@ import pytest
 
 from course_tools.build.notebooks import lesson_filename
 from course_tools.content.loader import Course
+from tests.support.browser import answer_first_control
 
 pytestmark = pytest.mark.browser
 
@@ -32,22 +33,9 @@ def _widgets_settled(page) -> None:
 
 def _answer_first_activity(page) -> tuple[str, str]:
     """Answer the first activity by clicking its first control; return (activity id, feedback)."""
-    activity = page.locator(ACTIVITY).first
-    activity.scroll_into_view_if_needed()
-    classes = activity.get_attribute("class") or ""
-    activity_id = next(c.removeprefix("ma-activity-") for c in classes.split() if c.startswith("ma-activity-"))
-    if activity.locator("input[type=radio]").count():
-        activity.locator("input[type=radio]").first.check()
-    elif activity.locator("input[type=checkbox]").count():
-        activity.locator("input[type=checkbox]").first.check()
-    elif activity.locator("select").count():
-        activity.locator("select").first.select_option(index=1)
-    activity.locator("button.ma-check").click()
-    activity.locator(".ma-status").get_by_text("Saved.", exact=True).wait_for()
-    feedback = activity.locator(".ma-feedback")
-    feedback.locator("li").first.wait_for()
+    answered = answer_first_control(page.locator(ACTIVITY).first)
     _widgets_settled(page)
-    return activity_id, feedback.inner_text()
+    return answered
 
 
 @pytest.mark.parametrize("lesson_id", ["overview", "global_follow_up", "national_follow_up", "policy_coherence",
