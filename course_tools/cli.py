@@ -11,8 +11,7 @@ from collections.abc import Sequence
 # every command); nbformat's schema uses no 'format', so the CLI blocks that optional import up front.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
-from course_tools import CourseToolsError, __version__  # noqa: E402
-from course_tools.content.loader import ContentError  # noqa: E402
+from course_tools import ContentError, CourseToolsError, __version__  # noqa: E402
 
 # Each module has register(subparsers); a subcommand sets `func` taking the parsed args.
 COMMAND_MODULES = [

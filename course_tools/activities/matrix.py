@@ -3,10 +3,13 @@ by the sign of the rating (harms / neutral / supports)."""
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from course_tools.activities.result import ItemResult, Result, empty, scored
 from course_tools.activities.specs import MatrixSpec
+
+if TYPE_CHECKING:  # pandas costs ~0.6 s to import; only the table view needs it
+    import pandas as pd
 
 Answer = dict[str, int | None]
 
@@ -49,6 +52,7 @@ def check(spec: MatrixSpec, answer: Answer) -> Result:
 
 def frame(spec: MatrixSpec, answer: Answer) -> pd.DataFrame:
     """Rows = policies, columns = goals, values = ratings (NaN where not rated): the heatmap's data."""
+    import pandas as pd
     rated = cells(spec, answer)
     data = [[rated.get(key(r.id, c.id)) for c in spec.columns] for r in spec.rows]
     return pd.DataFrame(data, index=[r.label for r in spec.rows],

@@ -8,10 +8,13 @@ not yet judging, and the reason is what a class discusses. It is not scored.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from course_tools.activities.result import ItemResult, Result, empty
 from course_tools.activities.specs import PlannerSpec
+
+if TYPE_CHECKING:  # pandas costs ~0.6 s to import; only the views' tables need it
+    import pandas as pd
 
 Answer = dict[str, list[str] | str]
 REASON = "_reason"  # not a valid part id, so it never collides with one
@@ -66,6 +69,8 @@ def check(spec: PlannerSpec, answer: Answer) -> Result:
 
 def plan_frame(spec: PlannerSpec, answer: Answer) -> pd.DataFrame:
     """The student's plan as a table: one row per choice, with whether it fits the module."""
+    import pandas as pd
+
     chosen = _chosen(spec, answer)
     rows = []
     for part in spec.parts:
@@ -95,6 +100,8 @@ def plan_summary(spec: PlannerSpec, answer: Answer) -> str:
 
 def part_counts(spec: PlannerSpec, answer: Answer) -> pd.DataFrame:
     """Per part, how many choices fit the module and how many do not (for the chart)."""
+    import pandas as pd
+
     frame = plan_frame(spec, answer)
     labels = [p.label for p in spec.parts]
     counts = pd.crosstab(frame["Part of the plan"], frame["Fits the module"]) if len(frame) else pd.DataFrame()

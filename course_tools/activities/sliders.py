@@ -6,10 +6,13 @@ for each low or high rating, and the ratings are drawn as a chart.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from course_tools.activities.result import ItemResult, Result, empty
 from course_tools.activities.specs import SlidersSpec
+
+if TYPE_CHECKING:  # pandas costs ~0.6 s to import; only the views' tables need it
+    import pandas as pd
 
 Answer = dict[str, object]
 
@@ -50,6 +53,8 @@ def check(spec: SlidersSpec, answer: Answer) -> Result:
 
 
 def ratings_frame(spec: SlidersSpec, answer: Answer) -> pd.DataFrame:
+    import pandas as pd
+
     rated = ratings(spec, answer)
     return pd.DataFrame({"Criterion": [c.label for c in spec.criteria],
                          "Rating": [rated.get(c.id) for c in spec.criteria]})

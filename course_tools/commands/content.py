@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from course_tools.build.notebooks import build_all
 from course_tools.cli import add_command
-from course_tools.content.loader import find_content_dir, load_course
 
 
 def register(subparsers) -> None:
@@ -22,6 +20,8 @@ def register(subparsers) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from course_tools.content.loader import find_content_dir, load_course
+
     course = load_course(args.content or find_content_dir())
     points = sum(len(lesson.points) for lesson in course.lessons.values())
     activities = sum(len(a.activities) for a in course.activities.values())
@@ -31,6 +31,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from course_tools.build.notebooks import build_all
+    from course_tools.content.loader import find_content_dir, load_course
+
     course = load_course(args.content or find_content_dir())
     out = args.out or course.root.parent / "notebooks"
     written = build_all(course, out)

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 from course_tools.cli import add_command
-from course_tools.content.loader import find_content_dir, load_course
 
 
 def _course_option(parser: argparse.ArgumentParser) -> None:
@@ -143,6 +142,7 @@ def run_doctor(args: argparse.Namespace) -> int:
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from course_tools.content.loader import find_content_dir, load_course
     from course_tools.grading.coursedir import default_course_dir, init_course
 
     course = load_course(args.content or find_content_dir())
@@ -162,6 +162,7 @@ def run_roster(args: argparse.Namespace) -> int:
 
 
 def run_assign(args: argparse.Namespace) -> int:
+    from course_tools.content.loader import find_content_dir, load_course
     from course_tools.grading.lifecycle import assign
 
     course = load_course(args.content or find_content_dir())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,22 +13,15 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from course_tools import ContentError  # noqa: F401  (re-exported: callers import it from here)
 from course_tools.activities.fairness import give_aways
+from course_tools.content.location import CONTENT_ENV, find_content_dir  # noqa: F401  (re-exported)
 from course_tools.content.models import ActivityFile, Assignment, ExitTickets, Lesson, Module
 from course_tools.seed import SeedBullet, load_seed
 
 SEED_FILE = Path("source/module6.txt")
 EXIT_TICKETS = "exit_tickets.yaml"  # in assignments/: the exit tickets' rubric, not an assignment
-CONTENT_ENV = "MOBILIZING_CONTENT"
 M = TypeVar("M", bound=BaseModel)
-
-
-class ContentError(Exception):
-    """Raised with every problem found, one line each."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass
@@ -47,18 +39,6 @@ class Course:
 
     def ordered_lessons(self) -> list[Lesson]:
         return [self.lessons[lesson_id] for lesson_id in self.module.lessons]
-
-
-def find_content_dir(start: Path | None = None) -> Path:
-    """The content folder: $MOBILIZING_CONTENT, else the nearest `content/` above `start`
-    (the current directory), else the one beside this package in a source checkout."""
-    if env := os.environ.get(CONTENT_ENV):
-        return Path(env)
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "content" / "module.yaml").is_file():
-            return folder / "content"
-    return Path(__file__).resolve().parents[2] / "content"
 
 
 @dataclass

@@ -13,6 +13,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
@@ -21,10 +22,12 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from course_tools import CourseToolsError
-from course_tools.build.assignments import AssignmentSource, course_assignments, source_notebook
-from course_tools.build.writer import write_notebook
-from course_tools.content.loader import Course, find_content_dir
+from course_tools.content.location import find_content_dir
 from course_tools.grading.private import owner_only
+
+if TYPE_CHECKING:  # the content models and builders cost ~0.6 s to import; only init and assign need them
+    from course_tools.build.assignments import AssignmentSource
+    from course_tools.content.loader import Course
 
 CONFIG_NAME = "nbgrader_config.py"
 DEFAULT_COURSE_ID = "mobilizing-action"
@@ -166,6 +169,9 @@ def open_api(root: Path) -> NbGraderAPI:
 
 def sync_source(root: Path, source: AssignmentSource, force: bool = False) -> str:
     """Write the source notebook into the course; keep an edited one unless `force`."""
+    from course_tools.build.assignments import source_notebook
+    from course_tools.build.writer import write_notebook
+
     path = CoursePaths(root).source(source.id)
     nb = source_notebook(source)
     if path.is_file() and not force:
@@ -191,6 +197,8 @@ def register_assignments(root: Path, course_id: str, assignments: dict[str, Assi
 def init_course(course: Course, root: Path | None = None, course_id: str = DEFAULT_COURSE_ID,
                 force: bool = False) -> list[str]:
     """Create or complete a course directory; return one line per thing written or kept."""
+    from course_tools.build.assignments import course_assignments
+
     paths = CoursePaths(Path(root) if root else default_course_dir())
     report = []
     paths.exchange.mkdir(parents=True, exist_ok=True)

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
 from course_tools import CourseToolsError
-from course_tools.build.assignments import course_assignments
-from course_tools.content.loader import Course
 from course_tools.grading.backup import backup_course
 from course_tools.grading.coursedir import CoursePaths, open_api, register_assignments, sync_source
 from course_tools.grading.intake import BatchReport, Problem, inspect_submission
 from course_tools.grading.late import reapply_late_penalties
 from course_tools.grading.runlock import course_lock
+
+if TYPE_CHECKING:
+    from course_tools.content.loader import Course
 
 Progress = Callable[[str], None]
 
@@ -38,6 +40,8 @@ def _check(step: str, result: dict | None) -> dict:
 
 def assign(course: Course, root: Path, assignment_id: str, force: bool = False) -> str:
     """Copy the source from content, then `nbgrader generate_assignment` (the student version)."""
+    from course_tools.build.assignments import course_assignments
+
     sources = course_assignments(course)
     if assignment_id not in sources:
         raise CourseToolsError(f"assignment '{assignment_id}': not in content (known: {', '.join(sources)})")
