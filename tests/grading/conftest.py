@@ -4,6 +4,7 @@ fetch and submit through nbgrader's exchange."""
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -29,21 +30,43 @@ def course() -> Course:
     return load_course(CONTENT)
 
 
-@pytest.fixture
-def course_root(tmp_path: Path, course: Course) -> Path:
-    root = tmp_path / "course"
+@pytest.fixture(scope="session")
+def course_template(tmp_path_factory: pytest.TempPathFactory, course: Course) -> Path:
+    """A course with the roster, made once: each test gets a copy (the config's paths are relative
+    to the folder, so a copy is a complete course of its own)."""
+    root = tmp_path_factory.mktemp("course-template") / "course"
     init_course(course, root)
-    roster = tmp_path / "roster.csv"
+    roster = root.parent / "roster.csv"
     roster.write_text("id,first_name,last_name,email\n" + "".join(",".join(s) + "\n" for s in STUDENTS))
     import_roster(root, roster)
     return root
 
 
+@pytest.fixture(scope="session")
+def released_template(tmp_path_factory: pytest.TempPathFactory, course_template: Path, course: Course) -> Path:
+    """The same course with Review #6 assigned and released, made once."""
+    root = tmp_path_factory.mktemp("released-template") / "course"
+    shutil.copytree(course_template, root, symlinks=True)
+    assign(course, root, "review6")
+    release(root, "review6")
+    return root
+
+
 @pytest.fixture
-def released(course_root: Path, course: Course) -> Path:
-    assign(course, course_root, "review6")
-    release(course_root, "review6")
-    return course_root
+def course_root(tmp_path: Path, course_template: Path) -> Path:
+    root = tmp_path / "course"
+    shutil.copytree(course_template, root, symlinks=True)
+    return root
+
+
+@pytest.fixture
+def released(tmp_path: Path, released_template: Path) -> Path:
+    """tmp_path/course with Review #6 released (the same folder `course_root` names, if both are used)."""
+    root = tmp_path / "course"
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(released_template, root, symlinks=True)
+    return root
 
 
 def answer(path: Path, answers: dict[str, str]) -> None:
