@@ -85,3 +85,29 @@ def test_student_lessons_hold_no_instructor_notes(course: Course) -> None:
     notes = nbformat.read(NOTEBOOKS / "instructor" / "lesson_notes.ipynb", as_version=4)
     assert all(lesson.instructor_note in "\n".join(c.source for c in notes.cells)
                for lesson in course.lessons.values())
+
+
+def test_activities_follow_the_point_they_test_and_lessons_close_with_takeaways(course: Course) -> None:
+    """What a reader sees: each placed activity comes after its point and before the next one;
+    the others come after all points; every lesson ends with key takeaways before the discussion."""
+    for lesson_id, nb in _lesson_notebooks(course).items():
+        lesson = course.lessons[lesson_id]
+        sources = [c.source for c in nb.cells]
+        point_at = {p.id: next(i for i, s in enumerate(sources) if p.text in s) for p in lesson.points}
+        ends = sorted(point_at.values())[1:] + [len(sources)]
+        spec = course.activities.get(lesson_id)
+        for activity in spec.activities if spec else []:
+            at = sources.index(f'ct.activity("{activity.id}")')
+            if activity.after == "introduction":
+                assert at < min(point_at.values(), default=len(sources)), (lesson_id, activity.id)
+            elif activity.after:
+                start = point_at[activity.after]
+                assert start < at < min(e for e in ends if e > start), (lesson_id, activity.id)
+            else:
+                assert at > max(point_at.values(), default=0), (lesson_id, activity.id)
+        headings = [s.splitlines()[0] for s in sources if s.startswith("## ")]
+        assert headings[-2:] == ["## Key takeaways", "## Discuss"], (lesson_id, headings)
+        takeaways = next(s for s in sources if s.startswith("## Key takeaways"))
+        assert lesson.takeaways and all(t in takeaways for t in lesson.takeaways), lesson_id
+    placed = [a for f in course.activities.values() for a in f.activities if a.after]
+    assert len(placed) >= len([a for f in course.activities.values() for a in f.activities]) / 2

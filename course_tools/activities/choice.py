@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from course_tools.activities.result import ItemResult, Result, empty, scored
+from course_tools.activities.result import NOT_YET, ItemResult, Result, empty, scored
 from course_tools.activities.specs import ChoiceSpec
 
 Answer = dict[str, int | None]
@@ -18,8 +18,7 @@ def check(spec: ChoiceSpec, answer: Answer) -> Result:
         chosen = answer.get(question.id)
         right = next(o for o in question.options if o.correct)
         if chosen is None or not 0 <= chosen < len(question.options):
-            items.append(ItemResult(question.id, question.prompt, False,
-                                    f"not answered. The answer is \"{right.text}\": {right.feedback}"))
+            items.append(ItemResult(question.id, question.prompt, False, NOT_YET))
             continue
         option = question.options[chosen]
         text = option.feedback if option.correct else (

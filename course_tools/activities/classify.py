@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from course_tools.activities.result import ItemResult, Result, empty, scored
+from course_tools.activities.result import NOT_YET, ItemResult, Result, empty, scored
 from course_tools.activities.specs import ClassifySpec
 
 Answer = dict[str, str | None]
@@ -18,8 +18,9 @@ def check(spec: ClassifySpec, answer: Answer) -> Result:
         chosen = answer.get(card.id)
         if chosen == card.group:
             items.append(ItemResult(card.id, card.text, True, f"{labels[card.group]}. {card.why}"))
+        elif chosen not in labels:
+            items.append(ItemResult(card.id, card.text, False, NOT_YET))
         else:
-            put = f"you chose {labels[chosen]}" if chosen in labels else "no group chosen"
             items.append(ItemResult(card.id, card.text, False,
-                                    f"{put}; it belongs in {labels[card.group]}. {card.why}"))
+                                    f"you chose {labels[chosen]}; it belongs in {labels[card.group]}. {card.why}"))
     return scored(items, len(spec.cards), "cards")

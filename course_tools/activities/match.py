@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from course_tools.activities.result import ItemResult, Result, empty, scored
+from course_tools.activities.result import NOT_YET, ItemResult, Result, empty, scored
 from course_tools.activities.specs import MatchSpec
 
 Answer = dict[str, str | None]
@@ -17,7 +17,9 @@ def check(spec: MatchSpec, answer: Answer) -> Result:
         chosen = answer.get(pair.id)
         if chosen == pair.right:
             items.append(ItemResult(pair.id, pair.left, True, f"{pair.right}. {pair.why}"))
+        elif not chosen:
+            items.append(ItemResult(pair.id, pair.left, False, NOT_YET))
         else:
-            put = f"you chose \"{chosen}\"" if chosen else "nothing chosen"
-            items.append(ItemResult(pair.id, pair.left, False, f"{put}; the match is \"{pair.right}\". {pair.why}"))
+            items.append(ItemResult(pair.id, pair.left, False,
+                                    f"you chose \"{chosen}\"; the match is \"{pair.right}\". {pair.why}"))
     return scored(items, len(spec.pairs), "matches")

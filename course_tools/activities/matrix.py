@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from course_tools.activities.result import ItemResult, Result, empty, scored
+from course_tools.activities.result import NOT_YET, ItemResult, Result, empty, scored
 from course_tools.activities.specs import MatrixSpec
 
 if TYPE_CHECKING:  # pandas costs ~0.6 s to import; only the table view needs it
@@ -40,7 +40,7 @@ def check(spec: MatrixSpec, answer: Answer) -> Result:
         label = f"{rows[cell.row]} → {cols[cell.column]}"
         value = rated.get(key(cell.row, cell.column))
         if value is None:
-            items.append(ItemResult(key(cell.row, cell.column), label, False, f"not rated. {cell.why}"))
+            items.append(ItemResult(key(cell.row, cell.column), label, False, NOT_YET))
         elif _sign(value) == cell.sign:
             items.append(ItemResult(key(cell.row, cell.column), label, True, f"{levels[value]}. {cell.why}"))
         else:

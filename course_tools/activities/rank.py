@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from course_tools.activities.result import ItemResult, Result, empty, scored
+from course_tools.activities.result import NOT_YET, ItemResult, Result, empty, scored
 from course_tools.activities.specs import RankSpec
 
 Answer = list[str | None]
@@ -22,10 +22,11 @@ def check(spec: RankSpec, answer: Answer) -> Result:
         label = f"{spec.position_label} {position}"
         if chosen == expected.id:
             items.append(ItemResult(expected.id, label, True, f"{expected.text}. {expected.why}"))
+        elif chosen not in texts:
+            items.append(ItemResult(expected.id, label, False, NOT_YET))
         else:
-            put = f"you put \"{texts[chosen]}\"" if chosen in texts else "left empty"
             items.append(ItemResult(expected.id, label, False,
-                                    f"{put}; it should be \"{expected.text}\". {expected.why}"))
+                                    f"you put \"{texts[chosen]}\"; it should be \"{expected.text}\". {expected.why}"))
     repeated = sorted({texts[c] for c in answer if c in texts and answer.count(c) > 1})
     result = scored(items, n, "positions")
     if repeated:

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 RIGHT = "✔ Right"
 WRONG = "✘ Not quite"
 OPEN = "• Note"
+# An item left blank gets no key: otherwise answering one item and pressing Check would show the
+# answers to all the others, and a learner could score full marks without reasoning once.
+NOT_YET = "not answered yet: choose your answer, then press Check again (the feedback comes with it)."
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,9 @@ class BaseActivity(Strict):
     seed: list[Text] = Field(default_factory=list, description="Seed bullets the feedback uses.")
     objectives: list[Id] = Field(default_factory=list, description="Ids of module objectives it assesses.")
     explanation: str = Field(default="", description="Shown after checking: the module's reasoning.")
+    after: Id | None = Field(default=None, description=(
+        "The lesson point it follows, so it is tried right after the point it tests ('introduction': "
+        "a warm-up before the points); none: under 'Put it together', after all points."))
 
 
 # --- choice -------------------------------------------------------------------------------

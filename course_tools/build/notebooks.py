@@ -12,7 +12,7 @@ from course_tools.build.instructor import build_instructor
 from course_tools.build.slides import add_slides
 from course_tools.build.writer import code, md, new_notebook, write_notebook
 from course_tools.content.loader import Course
-from course_tools.content.models import Lesson
+from course_tools.content.models import ActivitySpec, Lesson, Point
 
 SECTION_TITLES = {
     "global-follow-up": "Global follow-up",
@@ -52,17 +52,34 @@ def _navigation(course: Course, lesson: Lesson) -> str:
     return " · ".join(links)
 
 
-def _points(lesson: Lesson) -> list[NotebookNode]:
-    """One cell per point (one slide each), the first under the section heading."""
-    cells = []
-    for number, point in enumerate(lesson.points, start=1):
-        lines = ["## What the module says"] if number == 1 else []
-        lines.append(f"**{number}.** {point.text}")
-        if point.explain:
-            lines.append(f"> *In plain words:* {point.explain}")
-        lines.append(f"<small>Source: {seed_label(point.seed)} (`{point.seed}`)</small>")
-        cells.append(md("\n\n".join(lines), role="point"))
-    return cells
+def _point_cell(number: int, point: Point) -> NotebookNode:
+    """One point on one slide: the module's words once, one plain-language explanation, the source."""
+    lines = ["## What the module says"] if number == 1 else []
+    lines.append(f"**{number}.** {point.text}")
+    if point.explain:
+        lines.append(f"> *In plain words:* {point.explain}")
+    lines.append(f"<small>Source: {seed_label(point.seed)} (`{point.seed}`)</small>")
+    return md("\n\n".join(lines), role="point")
+
+
+class _Activities:
+    """Emits activity cells where they belong: the first one says how activities work, later ones
+    only 'Try it', so the instructions are read once."""
+
+    def __init__(self, specs: list[ActivitySpec]):
+        self.specs = specs
+        self.first = True
+
+    def cells(self, after: str | None, heading: str = "### Try it") -> list[NotebookNode]:
+        chosen = [a for a in self.specs if a.after == after]
+        if not chosen:
+            return []
+        intro = heading
+        if self.first:
+            intro += ("\n\nAnswer each activity, then press **Check** (or **Save**). "
+                      "Your answers are saved, so you can come back later.")
+            self.first = False
+        return [md(intro, role="activity")] + [code(f'ct.activity("{a.id}")', role="activity") for a in chosen]
 
 
 def _overview_extras(course: Course) -> list[NotebookNode]:
@@ -89,23 +106,25 @@ def lesson_notebook(course: Course, lesson: Lesson) -> NotebookNode:
     ]
     if lesson.case:
         cells.append(md("## The case: Maresia (a fictional country)\n\n" + lesson.case, role="hook"))
+    spec = course.activities.get(lesson.id)
+    activities = _Activities(spec.activities if spec else [])
+    cells += activities.cells("introduction", heading="## Warm-up")
     if number == 0:
         cells += _overview_extras(course)
-    cells += _points(lesson)
+    for n, point in enumerate(lesson.points, start=1):
+        cells.append(_point_cell(n, point))
+        cells += activities.cells(point.id)
     for table in lesson.tables:
         cells.append(code(f'ct.table("{table}")', role="table"))
     if lesson.why_it_matters:
         cells.append(md("## Why it matters\n\n" + "\n".join(
             f"- {c.text} <small>(Source: {c.source})</small>" for c in lesson.why_it_matters), role="why"))
-    activities = course.activities.get(lesson.id)
-    if activities and activities.activities:
-        cells.append(md("## Try it\n\nAnswer each activity, then press **Check** (or **Save**). "
-                        "Your answers are saved, so you can come back later.", role="activity"))
-        for activity in activities.activities:
-            cells.append(code(f'ct.activity("{activity.id}")', role="activity"))
+    cells += activities.cells(None, heading="## Put it together")
     if number == 0:
         cells.append(md("## Your progress", role="progress"))
         cells.append(code("ct.progress()", role="progress"))
+    if lesson.takeaways:
+        cells.append(md("## Key takeaways\n\n" + "\n".join(f"- {t}" for t in lesson.takeaways), role="takeaways"))
     cells.append(md("## Discuss\n\n" + lesson.discussion_prompt, role="discussion"))
     cells.append(code("ct.discussion()", role="discussion"))
     cells.append(md(_navigation(course, lesson), role="navigation"))

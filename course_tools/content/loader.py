@@ -161,6 +161,7 @@ def load_course(root: Path | None = None) -> Course:
     if module and activities:  # a content set with no activities at all (a grading fixture) has nothing to check
         _check_objectives_assessed(check, module_path, module, activities)
     if module and not check.problems:  # a broken file would also show as lost bullets: report it once
+        _check_placement(check, root, lessons, activities)
         _check_coverage(check, root, lessons, assignments, seed)
     if check.problems:
         raise ContentError(check.problems)
@@ -187,6 +188,22 @@ def _check_objectives_assessed(check: _Checker, module_path: Path, module: Modul
                          "assessed by no activity: add it to the `objectives` of an activity that tests it")
 
 
+def _check_placement(check: _Checker, root: Path, lessons: dict[str, Lesson],
+                     activities: dict[str, ActivityFile]) -> None:
+    """An activity's `after` names a point of its own lesson (or 'introduction'): a typo would
+    otherwise move the activity to the end of the lesson without a word."""
+    for lesson_id, spec in activities.items():
+        lesson = lessons.get(lesson_id)
+        if lesson is None:
+            continue
+        points = {p.id for p in lesson.points} | {"introduction"}
+        for i, activity in enumerate(spec.activities):
+            if activity.after is not None and activity.after not in points:
+                check.report(root / "activities" / f"{lesson_id}.yaml", f"activities[{i}].after",
+                             f"'{activity.after}' is not a point of lesson '{lesson_id}' "
+                             f"(one of: {', '.join(sorted(points))})")
+
+
 def _check_lesson(check: _Checker, path: Path, lesson: Lesson, objective_ids: set[str],
                   seed: dict[str, SeedBullet], root: Path) -> None:
     check.unique(path, "points", (p.id for p in lesson.points))
@@ -199,6 +216,11 @@ def _check_lesson(check: _Checker, path: Path, lesson: Lesson, objective_ids: se
             check.report(path, f"seed_sections[{i}]", f"'{section}' is not a section of the module")
     for i, point in enumerate(lesson.points):
         check.seed_ref(path, f"points[{i}].seed", point.seed, seed)
+    if "\n\n" in lesson.introduction.strip():
+        check.report(path, "introduction", "more than one paragraph: the introduction is a one-paragraph hook "
+                                           "(the points say the rest)")
+    if lesson.points and not 2 <= len(lesson.takeaways) <= 4:
+        check.report(path, "takeaways", f"{len(lesson.takeaways)} given: a lesson closes with 2 to 4 key takeaways")
 
 
 def _load_activities(check: _Checker, root: Path, lesson_ids: set[str],

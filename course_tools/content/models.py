@@ -74,6 +74,7 @@ class Lesson(Strict):
     points: list[Point] = Field(default_factory=list)
     why_it_matters: list[Context] = Field(default_factory=list)
     tables: list[Id] = Field(default_factory=list, description="CSV tables from content/data.")
+    takeaways: list[Text] = Field(default_factory=list, description="Key takeaways: 2-4 lines closing the lesson.")
     discussion_prompt: Text
     instructor_note: Text
 

@@ -80,3 +80,42 @@ def test_every_objective_is_assessed_and_check_names_one_that_is_not(content_cop
     lines = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("course-tools:")]
     assert lines == ["content/module.yaml: objectives[7] (evaluate-outcomes): assessed by no activity: add it to "
                      "the `objectives` of an activity that tests it"], lines
+
+
+def _one_item_answered(spec) -> tuple[object, list[str]]:
+    """An answer with only the first item filled in (wrongly where the type allows), and the key
+    texts of the items left blank: what Check must not give away."""
+    if spec.type == "choice":
+        first = spec.questions[0]
+        wrong = next(i for i, o in enumerate(first.options) if not o.correct)
+        return {first.id: wrong}, [next(o.text for o in q.options if o.correct) for q in spec.questions[1:]]
+    if spec.type == "classify":
+        return {spec.cards[0].id: spec.groups[0].id}, [c.why for c in spec.cards[1:]]
+    if spec.type == "match":
+        return {spec.pairs[0].id: spec.pairs[0].right}, [p.right for p in spec.pairs[1:]]
+    if spec.type == "rank":
+        return [spec.items[-1].id], [i.text for i in spec.items[1:spec.scored_positions]]
+    if spec.type == "matrix":
+        cell = spec.expected[0]
+        return {f"{cell.row}/{cell.column}": 0}, [c.why for c in spec.expected[1:]]
+    raise AssertionError(spec.type)
+
+
+def test_checking_one_item_does_not_give_away_the_others(course: Course) -> None:
+    """Answer one item, press Check: the feedback on the blank items says 'not answered yet' and
+    carries no key, or a learner could read every answer off one Check and score full marks."""
+    from course_tools.activities import check
+
+    specs = [a for acts in course.activities.values() for a in acts.activities
+             if a.type in {"choice", "classify", "match", "rank", "matrix"}]
+    assert len(specs) >= 8
+    for spec in specs:
+        answer, hidden = _one_item_answered(spec)
+        result = check(spec, answer)
+        blank = result.items[1:]
+        if not hidden:  # one scored item only (a rank that checks the top): nothing else to give away
+            continue
+        assert blank and all("not answered yet" in item.feedback for item in blank), (spec.id, blank)
+        shown = "\n".join(item.line for item in blank)
+        leaked = [text for text in hidden if text and text in shown]
+        assert not leaked, (spec.id, leaked)

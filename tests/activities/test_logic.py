@@ -53,7 +53,7 @@ def test_classify_right_wrong_partial_empty(specs) -> None:
     assert wrong.score == 0
     assert "you chose Phase 2; it belongs in Phase 1. Publicising comes first." in wrong.items[0].line
     partial = check(spec, {"a": "one"})
-    assert partial.score == 0.5 and "no group chosen" in partial.items[1].line
+    assert partial.score == 0.5 and "not answered yet" in partial.items[1].line
     assert not check(spec, {"a": None}).answered
 
 

@@ -164,6 +164,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     progress.parent.mkdir()
     token, port = secrets.token_hex(16), _free_port()
     env = {**os.environ, "MOBILIZING_PROGRESS": str(progress), "MOBILIZING_CONTENT": str(CONTENT),
+           "PYTHONPATH": str(REPO),  # kernels import this checkout's course_tools, whichever one is installed
            "MPLBACKEND": "Agg", "JUPYTER_CONFIG_DIR": str(base / "config"),
            "JUPYTER_RUNTIME_DIR": str(base / "runtime"), "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
            "JUPYTERLAB_SETTINGS_DIR": str(base / "settings")}

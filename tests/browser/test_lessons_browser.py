@@ -77,7 +77,9 @@ def test_answer_survives_kernel_restart(lab, page, course: Course) -> None:
     _widgets_settled(page)
     activity = page.locator(f".jp-NotebookPanel:not(.lm-mod-hidden) .ma-activity-{activity_id}")
     activity.locator(".ma-status").get_by_text("Your saved answer").wait_for()
-    assert "Score" in activity.locator(".ma-feedback").inner_text()
+    # text_content, not inner_text: JupyterLab skips laying out cells outside the viewport
+    assert "is shown" in activity.locator(".ma-status").text_content()
+    assert "Score" in activity.locator(".ma-feedback").text_content()
 
 
 def test_match_feedback_in_words_and_check_by_keyboard(lab, page, course: Course) -> None:
@@ -155,3 +157,22 @@ def test_role_play_cards_and_opening_statement(lab, page, course: Course) -> Non
     assert "Saved (" in statement.locator(".ma-feedback").inner_text()
     statement.scroll_into_view_if_needed()
     lab.screenshot_element(panel.locator(".jp-RenderedMarkdown", has_text="Role-play").first, "roleplay")
+
+
+def test_scenario_item_names_the_misreading(lab, page, course: Course) -> None:
+    """A scenario item answered with a misreading: the feedback names it and says what the module
+    says. Its screenshot (artifacts/browser/scenario.png) is the one the README shows."""
+    lab.open(page, lesson_filename(course, "global_follow_up"))
+    lab.run_all(page)
+    _widgets_settled(page)
+    spec = next(a for a in course.activities["global_follow_up"].activities if a.id == "who-decides")
+    question = spec.questions[0]
+    wrong = next(o for o in question.options if not o.correct and "misreading" in o.feedback)
+    activity = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .ma-activity-who-decides")
+    activity.get_by_role("radio", name=wrong.text).first.check()
+    activity.locator("button.ma-check").click()
+    activity.locator(".ma-feedback li").first.wait_for()
+    text = activity.locator(".ma-feedback").inner_text()
+    assert "✘ Not quite" in text and " ".join(wrong.feedback.split()) in " ".join(text.split())
+    activity.scroll_into_view_if_needed()
+    lab.screenshot_element(activity, "scenario")
