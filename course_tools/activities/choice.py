@@ -14,14 +14,15 @@ def check(spec: ChoiceSpec, answer: Answer) -> Result:
     if all(answer.get(q.id) is None for q in spec.questions):
         return empty("option")
     items = []
-    for question in spec.questions:
+    for number, question in enumerate(spec.questions, start=1):
+        where = f"Question {number}"  # the prompt is on screen right above; repeating it buries the feedback
         chosen = answer.get(question.id)
         right = next(o for o in question.options if o.correct)
         if chosen is None or not 0 <= chosen < len(question.options):
-            items.append(ItemResult(question.id, question.prompt, False, NOT_YET))
+            items.append(ItemResult(question.id, where, False, NOT_YET))
             continue
         option = question.options[chosen]
         text = option.feedback if option.correct else (
             f"\"{option.text}\": {option.feedback} The answer is \"{right.text}\".")
-        items.append(ItemResult(question.id, question.prompt, option.correct, text))
+        items.append(ItemResult(question.id, where, option.correct, text))
     return scored(items, len(spec.questions), "questions")

@@ -14,11 +14,17 @@ import ipywidgets as widgets
 
 from course_tools.activities import check
 from course_tools.activities.progress import ProgressStore
-from course_tools.activities.result import Result
+from course_tools.activities.result import NOT_YET, Result
 from course_tools.pulse import client as pulse
 
 LABEL_STYLE = {"description_width": "initial"}
 WIDE = widgets.Layout(width="auto")
+# A long option must wrap, not squeeze its radio button to nothing (ipywidgets keeps labels on one line).
+ACTIVITY_STYLE = ("<style>.ma-activity .widget-radio-box label{display:flex;align-items:flex-start;"
+                  "white-space:normal;height:auto;line-height:1.35;margin:3px 0}"
+                  ".ma-activity .widget-radio-box input{float:none;order:-1;flex-shrink:0;height:auto;"
+                  "margin:3px 8px 0 1px}"
+                  "</style>")
 TABLE_STYLE = ("<style>.ma-table{border-collapse:collapse}.ma-table th,.ma-table td{text-align:left;"
                "padding:2px 10px;border-bottom:1px solid #bbb}</style>")
 
@@ -61,7 +67,7 @@ class ActivityView:
         self.extra.add_class("ma-extra")
         controls = self.build()
         self.root = widgets.VBox([
-            widgets.HTML(f"<h3>{html.escape(spec.title)}</h3><p>{html.escape(spec.instructions)}</p>"),
+            widgets.HTML(f"{ACTIVITY_STYLE}<h3>{html.escape(spec.title)}</h3><p>{html.escape(spec.instructions)}</p>"),
             controls, widgets.HBox([self.check_button, self.status]), self.feedback, self.extra,
         ])
         self.root.add_class("ma-activity")
@@ -116,7 +122,10 @@ class ActivityView:
         self.result = result
         items = "".join(f"<li>{html.escape(item.line)}</li>" for item in result.items)
         explanation = getattr(self.spec, "explanation", "")
-        why = f"<p><b>Why:</b> {html.escape(explanation)}</p>" if explanation and result.answered else ""
+        # The explanation covers every item, so it waits until every item is answered (it would give
+        # away the keys of the blank ones).
+        complete = result.answered and not any(item.feedback == NOT_YET for item in result.items)
+        why = f"<p><b>Why:</b> {html.escape(explanation)}</p>" if explanation and complete else ""
         self.feedback.value = (f"<div role='status'><p><b>{html.escape(result.summary)}</b></p>"
                                f"{'<ul>' + items + '</ul>' if items else ''}{why}</div>")
         self.extra.children = tuple(self.extras(result)) if result.answered else ()

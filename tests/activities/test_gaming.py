@@ -119,3 +119,20 @@ def test_checking_one_item_does_not_give_away_the_others(course: Course) -> None
         shown = "\n".join(item.line for item in blank)
         leaked = [text for text in hidden if text and text in shown]
         assert not leaked, (spec.id, leaked)
+
+
+def test_the_explanation_waits_until_every_item_is_answered(course: Course, tmp_path: Path) -> None:
+    """The activity's explanation ("Why:") covers all items, so it is not shown while some are blank."""
+    from course_tools.activities import check
+    from course_tools.activities.progress import ProgressStore
+    from course_tools.widgets import make_view
+
+    spec = next(a for a in course.activities["global_follow_up"].activities if a.id == "who-decides")
+    view = make_view(course, "global_follow_up", spec.id)
+    view.store = ProgressStore(tmp_path / "progress.json")
+    answer, _ = _one_item_answered(spec)
+    view.render(check(spec, answer))
+    assert "Why:" not in view.feedback.value and "✘ Not quite" in view.feedback.value
+    full = {q.id: next(i for i, o in enumerate(q.options) if not o.correct) for q in spec.questions}
+    view.render(check(spec, full))
+    assert "Why:" in view.feedback.value

@@ -174,5 +174,6 @@ def test_scenario_item_names_the_misreading(lab, page, course: Course) -> None:
     activity.locator(".ma-feedback li").first.wait_for()
     text = activity.locator(".ma-feedback").inner_text()
     assert "✘ Not quite" in text and " ".join(wrong.feedback.split()) in " ".join(text.split())
+    page.set_viewport_size({"width": 1100, "height": 1700})  # the whole activity and its feedback in view
     activity.scroll_into_view_if_needed()
     lab.screenshot_element(activity, "scenario")
