@@ -6,14 +6,11 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
+from matplotlib.figure import Figure  # the object API: no pyplot state, no process-wide backend switch
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
-
-from course_tools.grading.csv_safe import write_csv  # noqa: E402
-from course_tools.rubric.analytics import ClassAnalytics, class_analytics, distribution  # noqa: E402
-from course_tools.rubric.grader import Grading  # noqa: E402
+from course_tools.grading.csv_safe import write_csv
+from course_tools.rubric.analytics import ClassAnalytics, class_analytics, distribution
+from course_tools.rubric.grader import Grading
 
 
 def plain(text: object) -> str:
@@ -32,7 +29,8 @@ def histogram_png(data: ClassAnalytics, path: Path) -> Path:
     questions = data.question_ids
     cols = 3
     rows = math.ceil(len(questions) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(9, 2.6 * rows), squeeze=False)
+    fig = Figure(figsize=(9, 2.6 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False)
     points = dict(zip(data.questions.question, data.questions.points, strict=True))
     for ax, question in zip(axes.flat, questions, strict=False):
         counts = distribution(data, question)
@@ -46,14 +44,14 @@ def histogram_png(data: ClassAnalytics, path: Path) -> Path:
     fig.suptitle(f"{plain(data.assignment)}: scores per question", fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=80)
-    plt.close(fig)
     return path
 
 
 def items_png(data: ClassAnalytics, path: Path) -> Path:
     """Share of graded answers that received each rubric item (short bars = key points missed)."""
     items = data.items.dropna(subset=["given_percent"])
-    fig, ax = plt.subplots(figsize=(9, max(2.5, 0.22 * len(items) + 1)))
+    fig = Figure(figsize=(9, max(2.5, 0.22 * len(items) + 1)))
+    ax = fig.subplots()
     labels = [plain(f"{q} {i}") for q, i in zip(items.question, items.item, strict=True)]
     colors = ["#c44e52" if p < 0 else "#55a868" for p in items.points]
     ax.barh(labels[::-1], items.given_percent.values[::-1], color=colors[::-1])
@@ -63,7 +61,6 @@ def items_png(data: ClassAnalytics, path: Path) -> Path:
     ax.set_title(f"{plain(data.assignment)}: rubric items given", fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=80)
-    plt.close(fig)
     return path
 
 

@@ -1,0 +1,1 @@
+"""Course content: loading, validating and locating content/."""

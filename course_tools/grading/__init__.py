@@ -1,0 +1,1 @@
+"""The nbgrader lifecycle: course folder, intake, autograde, feedback, export, safety."""

@@ -1,0 +1,1 @@
+"""Tests of the grading lifecycle on a real nbgrader course."""
