@@ -47,8 +47,9 @@ bench: install
 lint: install
 	$(BIN)/ruff check course_tools tests benchmarks deploy
 
+# Two workers (pytest-xdist): one file per worker at a time, the hub tests together (tests/conftest.py).
 test: install hub-install chromium lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache

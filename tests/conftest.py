@@ -11,6 +11,15 @@ from course_tools.content.loader import Course, load_course
 from tests.paths import CONTENT
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test` runs two workers): one file's tests stay on one worker, so its
+    session servers start once; the hub tests all share one worker (real local users and one hub)."""
+    for item in items:
+        path = Path(str(item.fspath))
+        group = "hub" if "hub" in path.parts else path.stem
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def course() -> Course:
     return load_course(CONTENT)

@@ -67,7 +67,7 @@ class ActivityView:
         self.extra.add_class("ma-extra")
         controls = self.build()
         self.root = widgets.VBox([
-            widgets.HTML(f"{ACTIVITY_STYLE}<h3>{html.escape(spec.title)}</h3><p>{html.escape(spec.instructions)}</p>"),
+            widgets.HTML(f"<h3>{html.escape(spec.title)}</h3><p>{html.escape(spec.instructions)}</p>{ACTIVITY_STYLE}"),
             controls, widgets.HBox([self.check_button, self.status]), self.feedback, self.extra,
         ])
         self.root.add_class("ma-activity")
