@@ -92,3 +92,15 @@ def test_groups_pick_the_role_config_as_locally(values: dict) -> None:
     assert hub["config"]["JupyterHub"]["authenticator_class"] == "ltiauthenticator.lti13.auth.LTI13Authenticator"
     lti = hub["config"]["LTI13Authenticator"]
     assert {"issuer", "client_id", "authorize_url", "jwks_endpoint"} <= set(lti)
+
+
+def test_students_land_on_the_overview_app_and_the_pulse_is_the_local_hubs(values: dict) -> None:
+    """The pulse service, its roles and the kernels' pulse URL match deploy/jupyterhub; students'
+    default URL is the overview as an app, as classhub.prepare_user_server sets it."""
+    config = values["hub"]["extraConfig"]["mobilizing-action"]
+    assert f'"{classhub.APP_VIEW}{classhub.OVERVIEW}"' in config
+    assert f'"name": "{classhub.PULSE_SERVICE}"' in config and '"-m", "course_tools.pulse.service"' in config
+    assert f"/services/{classhub.PULSE_SERVICE}/api/answers" in config
+    scopes = (f"read:groups!group={classhub.INSTRUCTORS_GROUP}", f"access:services!service={classhub.PULSE_SERVICE}")
+    assert all(scope in config for scope in scopes), scopes
+    compile(config, "values.yaml: hub.extraConfig.mobilizing-action", "exec")  # it is Python the hub runs
