@@ -41,17 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_command(subparsers, name: str, func, help: str, examples: str) -> argparse.ArgumentParser:
-    """Register one subcommand whose --help ends with examples."""
-    parser = subparsers.add_parser(
-        name, help=f"{help}  e.g. {examples.splitlines()[0].strip()}", description=help,
-        epilog="examples:\n" + examples, formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.set_defaults(func=func)
-    return parser
-
-
 def main(argv: Sequence[str] | None = None) -> int:
+    from course_tools.grading.coursedir import venv_on_path
+
+    venv_on_path()  # nbgrader's subprocesses (alembic, kernels) from this environment
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):

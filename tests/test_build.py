@@ -7,8 +7,8 @@ from pathlib import Path
 
 import nbformat
 
-from course_tools.build.notebooks import build_all, lesson_filename
 from course_tools.content.loader import Course
+from course_tools.generate.notebooks import build_all, lesson_filename
 from tests.paths import NOTEBOOKS
 
 

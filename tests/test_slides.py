@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import nbformat
 
-from course_tools.build.apps import app_url
-from course_tools.build.notebooks import lesson_filename
-from course_tools.build.slides import add_slides, slide_type
 from course_tools.content.loader import Course
+from course_tools.generate.apps import app_url
+from course_tools.generate.notebooks import lesson_filename
+from course_tools.generate.slides import add_slides, slide_type
 from tests.paths import NOTEBOOKS
 
 

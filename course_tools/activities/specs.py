@@ -9,16 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-
-
-class Strict(BaseModel):
-    """Unknown fields are errors, so a misspelt field never silently drops content."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from course_tools.schema import Id, Strict, Text
 
 
 def _no_duplicates(what: str, values: list[str]) -> None:

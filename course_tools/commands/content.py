@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from course_tools.cli import add_command
+from course_tools.commands import add_command
 
 
 def register(subparsers) -> None:
@@ -31,8 +31,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from course_tools.build.notebooks import build_all
     from course_tools.content.loader import find_content_dir, load_course
+    from course_tools.generate.notebooks import build_all
 
     course = load_course(args.content or find_content_dir())
     out = args.out or course.root.parent / "notebooks"

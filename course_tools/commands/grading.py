@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from course_tools.cli import add_command
+from course_tools.commands import add_command
 
 
 def _course_option(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from course_tools.cli import add_command
+from course_tools.commands import add_command
 
 
 def _common(parser: argparse.ArgumentParser, question: bool = True) -> None:

@@ -7,20 +7,12 @@ tests can prove that they do.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
 from course_tools.activities.specs import ActivitySpec
-
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-
-
-class Strict(BaseModel):
-    """Unknown fields are errors: a typo in a field name must not silently drop content."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from course_tools.schema import Id, Strict, Text
 
 
 class Objective(Strict):

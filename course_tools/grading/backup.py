@@ -79,13 +79,11 @@ def list_backups(root: Path) -> list[Backup]:
     return found
 
 
-def prune(root: Path, keep: int) -> list[str]:
+def prune(root: Path, keep: int) -> None:
+    """Delete all but the newest `keep` backups."""
     backups = list_backups(root)
-    removed = []
     for old in backups[:max(len(backups) - keep, 0)]:
         shutil.rmtree(old.path)
-        removed.append(old.name)
-    return removed
 
 
 def restore_backup(root: Path, name: str) -> Backup:

@@ -26,18 +26,22 @@ from course_tools.content.location import find_content_dir
 from course_tools.grading.private import owner_only
 
 if TYPE_CHECKING:  # the content models and builders cost ~0.6 s to import; only init and assign need them
-    from course_tools.build.assignments import AssignmentSource
     from course_tools.content.loader import Course
+    from course_tools.generate.assignments import AssignmentSource
 
 CONFIG_NAME = "nbgrader_config.py"
 DEFAULT_COURSE_ID = "mobilizing-action"
 CHECKSUM_TAG = "# course-tools checksum: "
 
-# nbgrader runs the `alembic` and `jupyter` executables of its environment; a venv used without
-# activation (.venv/bin/course-tools) does not have them on PATH.
-_BIN = str(Path(sys.executable).parent)
-if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
-    os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
+
+def venv_on_path() -> None:
+    """Put this Python's bin folder on PATH: nbgrader runs `alembic` (for a new gradebook) and kernels
+    by name, and a venv used without activation (.venv/bin/course-tools) does not have them on PATH.
+    Called by the CLI and before nbgrader's API is used, never on import (a kernel importing this
+    module keeps its PATH)."""
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
 COURSE_ENV = "MOBILIZING_COURSE"
@@ -162,6 +166,7 @@ def load_config(root: Path) -> Config:
 
 def open_api(root: Path) -> NbGraderAPI:
     """nbgrader's own Python API on this course, configured only by its nbgrader_config.py."""
+    venv_on_path()
     config = load_config(root)
     coursedir = CourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config)
@@ -169,8 +174,8 @@ def open_api(root: Path) -> NbGraderAPI:
 
 def sync_source(root: Path, source: AssignmentSource, force: bool = False) -> str:
     """Write the source notebook into the course; keep an edited one unless `force`."""
-    from course_tools.build.assignments import source_notebook
-    from course_tools.build.writer import write_notebook
+    from course_tools.generate.assignments import source_notebook
+    from course_tools.generate.writer import write_notebook
 
     path = CoursePaths(root).source(source.id)
     nb = source_notebook(source)
@@ -186,6 +191,7 @@ def sync_source(root: Path, source: AssignmentSource, force: bool = False) -> st
 
 def register_assignments(root: Path, course_id: str, assignments: dict[str, AssignmentSource]) -> None:
     """Create each assignment in the gradebook with its due date (an existing one is left as is)."""
+    venv_on_path()  # a new gradebook runs `alembic`
     with Gradebook(f"sqlite:///{CoursePaths(root).gradebook.resolve()}", course_id) as gb:
         for a in assignments.values():
             try:
@@ -197,7 +203,7 @@ def register_assignments(root: Path, course_id: str, assignments: dict[str, Assi
 def init_course(course: Course, root: Path | None = None, course_id: str = DEFAULT_COURSE_ID,
                 force: bool = False) -> list[str]:
     """Create or complete a course directory; return one line per thing written or kept."""
-    from course_tools.build.assignments import course_assignments
+    from course_tools.generate.assignments import course_assignments
 
     paths = CoursePaths(Path(root) if root else default_course_dir())
     report = []

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.utils import parse_utc
 
@@ -67,7 +67,7 @@ def _graded(api: NbGraderAPI, assignment_id: str, students: list[str]) -> set[st
         for student in students:
             try:
                 submission = gb.find_submission(assignment_id, student)
-            except Exception:  # MissingEntry: never autograded
+            except MissingEntry:  # never autograded
                 continue
             if any(g.manual_score is not None for nb in submission.notebooks for g in nb.grades):
                 have.add(student)

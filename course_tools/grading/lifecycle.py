@@ -40,7 +40,7 @@ def _check(step: str, result: dict | None) -> dict:
 
 def assign(course: Course, root: Path, assignment_id: str, force: bool = False) -> str:
     """Copy the source from content, then `nbgrader generate_assignment` (the student version)."""
-    from course_tools.build.assignments import course_assignments
+    from course_tools.generate.assignments import course_assignments
 
     sources = course_assignments(course)
     if assignment_id not in sources:

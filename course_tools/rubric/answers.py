@@ -11,8 +11,6 @@ from pathlib import Path
 
 from course_tools.grading.sanitize import plain_text
 
-ANSWER_STUB = "YOUR ANSWER HERE"
-
 
 def read_answer(path: Path | None, question: str) -> str | None:
     """The source of the cell whose nbgrader grade_id is `question`, or None if there is none. The

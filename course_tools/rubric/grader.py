@@ -12,9 +12,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from course_tools import CourseToolsError
-from course_tools.build.assignments import gradable_assignments
 from course_tools.content.loader import Course, load_course
 from course_tools.content.models import Assignment, CalibrationAnswer, Question
+from course_tools.generate.assignments import gradable_assignments
 from course_tools.grading.backup import backup_course
 from course_tools.rubric import scoring
 from course_tools.rubric.answers import read_answer
@@ -163,10 +163,6 @@ class Grading:
         """Rewrite nbgrader's manual grades from rubric.db for every question (repairs any drift)."""
         backup_course(self.ctx.root, "rubric-sync")
         return sum(self.rescore(assignment, question) for question in self.rubrics(assignment))
-
-    def progress(self, assignment: str, question: str) -> tuple[int, int]:
-        entries = self.queue(assignment, question)
-        return sum(e.graded for e in entries), len(entries)
 
 
 

@@ -18,10 +18,6 @@ class Item:
     points: float
     key_point: str | None = None
 
-    @property
-    def sign(self) -> str:
-        return "+" if self.points >= 0 else "-"
-
 
 @dataclass(frozen=True)
 class QuestionRubric:

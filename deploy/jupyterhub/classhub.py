@@ -209,7 +209,7 @@ def write_role_configs(settings: HubSettings) -> None:
 
 # ---------------------------------------------------------------- lessons as apps
 
-APP_LINK_PATH = "voila/render/notebooks/"  # what the lessons' "Open as app" links name (course_tools.build.apps)
+APP_LINK_PATH = "voila/render/notebooks/"  # what the lessons' "Open as app" links name (course_tools.generate.apps)
 
 
 def app_redirect_handler() -> tuple[str, type]:
@@ -233,8 +233,8 @@ def app_redirect_handler() -> tuple[str, type]:
 
 def lesson_apps() -> list[dict[str, str]]:
     """Title and notebook of each lesson in course order, for the hub's home page."""
-    from course_tools.build.notebooks import lesson_filename
     from course_tools.content.loader import load_course
+    from course_tools.generate.notebooks import lesson_filename
 
     course = load_course(REPO / "content")
     return [{"title": lesson.title, "file": lesson_filename(course, lesson.id)} for lesson in course.ordered_lessons()]

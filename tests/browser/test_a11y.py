@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from course_tools.build.notebooks import lesson_filename
 from course_tools.content.loader import Course
+from course_tools.generate.notebooks import lesson_filename
 from tests.browser.a11y import audit, explain
 from tests.browser.conftest import dashboard_notebook
 from tests.rubric.classroom import build_class

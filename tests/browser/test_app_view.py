@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from course_tools.build.apps import APP_ROOT
-from course_tools.build.notebooks import lesson_filename
 from course_tools.content.loader import Course
+from course_tools.generate.apps import APP_ROOT
+from course_tools.generate.notebooks import lesson_filename
 from tests.browser.a11y import audit, explain
 from tests.support.browser import answer_first_control
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from course_tools.build.notebooks import lesson_filename
 from course_tools.content.loader import Course
+from course_tools.generate.notebooks import lesson_filename
 from tests.browser.test_app_view import open_app
 
 pytestmark = pytest.mark.browser

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from course_tools.build.notebooks import lesson_filename
 from course_tools.content.loader import Course
+from course_tools.generate.notebooks import lesson_filename
 from tests.support.browser import answer_first_control
 
 pytestmark = pytest.mark.browser

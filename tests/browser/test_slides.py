@@ -15,8 +15,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from course_tools.build.notebooks import lesson_filename
 from course_tools.content.loader import Course
+from course_tools.generate.notebooks import lesson_filename
 
 pytestmark = pytest.mark.browser
 

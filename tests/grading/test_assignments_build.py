@@ -7,8 +7,8 @@ from pathlib import Path
 
 import nbformat
 
-from course_tools.build.assignments import build_assignments, course_assignments
 from course_tools.content.loader import Course
+from course_tools.generate.assignments import build_assignments, course_assignments
 from course_tools.grading.lifecycle import assign
 
 NBGRADER_KEYS = {"grade", "grade_id", "locked", "schema_version", "solution", "task"}

@@ -49,7 +49,7 @@ def test_markup_in_an_answer_stays_text_even_around_a_term() -> None:
 
 def test_no_content_term_is_generic(course: Course) -> None:
     """A generic word as a term would light up every answer: content must not use one."""
-    from course_tools.build.assignments import gradable_assignments
+    from course_tools.generate.assignments import gradable_assignments
 
     generic = [(a.id, q.id, k.id, t) for a in gradable_assignments(course).values() for q in a.questions
                for k in q.instructor.key_points for t in k.terms if is_generic(t)]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from course_tools.build.assignments import exit_ticket_assignments, gradable_assignments
 from course_tools.content.loader import Course
 from course_tools.content.models import Question
+from course_tools.generate.assignments import exit_ticket_assignments, gradable_assignments
 from course_tools.rubric.highlight import highlight
 from course_tools.rubric.scoring import compute, from_content
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from course_tools.build.writer import md, new_notebook, write_notebook
 from course_tools.content.loader import Course
 from course_tools.content.models import Assignment, LatePolicy, Lesson, Question, QuestionInstructor
+from course_tools.generate.writer import md, new_notebook, write_notebook
 
 SOURCE_DIR = Path("instructor") / "source"
 EXIT_TICKET_POINTS = 2.0

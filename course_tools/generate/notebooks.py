@@ -6,13 +6,13 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from course_tools.build.apps import app_link
-from course_tools.build.assignments import build_assignments
-from course_tools.build.instructor import build_instructor
-from course_tools.build.slides import add_slides
-from course_tools.build.writer import code, md, new_notebook, write_notebook
 from course_tools.content.loader import Course
 from course_tools.content.models import ActivitySpec, Lesson, Point
+from course_tools.generate.apps import app_link
+from course_tools.generate.assignments import build_assignments
+from course_tools.generate.instructor import build_instructor
+from course_tools.generate.slides import add_slides
+from course_tools.generate.writer import code, md, new_notebook, write_notebook
 
 SECTION_TITLES = {
     "global-follow-up": "Global follow-up",

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from course_tools.build.writer import code, md, new_notebook, write_notebook
 from course_tools.content.loader import Course
+from course_tools.generate.writer import code, md, new_notebook, write_notebook
 
 FOLDER = Path("instructor")
 
