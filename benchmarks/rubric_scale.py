@@ -18,7 +18,7 @@ from pathlib import Path
 from course_tools.content.loader import load_course
 from course_tools.rubric.grader import Grading
 from course_tools.rubric.store import RubricGrade, now
-from tests.rubric.classroom import build_class
+from tests.support.classroom import build_class
 
 A = "review6"
 
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         grading = Grading(root, course, grader="bench")
         entries = timed("open q1 queue, first time (labels created)", results, grading.queue, A, "q1")
         timed("open q1 queue", results, grading.queue, A, "q1")
-        from course_tools.widgets.widget_dashboard import Dashboard
+        from course_tools.widgets.instructor.dashboard import Dashboard
 
         view = timed("open the dashboard (queue + first answer + widgets)", results, Dashboard, grading)
         view.toggles["kp-phase-one"].value = True

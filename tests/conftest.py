@@ -11,6 +11,7 @@ from course_tools.content.loader import Course, load_course
 from tests.paths import CONTENT
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (it suffixes node ids with them)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (`make test` runs two workers): one file's tests stay on one worker, so its
     session servers start once; the hub tests all share one worker (real local users and one hub)."""

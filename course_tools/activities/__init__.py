@@ -5,21 +5,13 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
-from course_tools.activities import choice, classify, match, matrix, planner, rank, reflection, sliders
 from course_tools.activities.result import Result
+from course_tools.activities.specs import ACTIVITY_TYPES
 
-CHECKERS = {
-    "choice": choice.check,
-    "classify": classify.check,
-    "match": match.check,
-    "rank": rank.check,
-    "planner": planner.check,
-    "sliders": sliders.check,
-    "matrix": matrix.check,
-    "reflection": reflection.check,
-}
+CHECKERS = {kind: import_module(f"{__name__}.{kind}").check for kind in ACTIVITY_TYPES}
 
 
 def check(spec: Any, answer: Any) -> Result:

@@ -7,7 +7,7 @@ validators, so `course-tools check` reports a broken activity as one line naming
 from __future__ import annotations
 
 from collections import Counter
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, model_validator
 
@@ -299,3 +299,8 @@ ActivitySpec = Annotated[
     ChoiceSpec | ClassifySpec | MatchSpec | RankSpec | PlannerSpec | SlidersSpec | MatrixSpec | ReflectionSpec,
     Field(discriminator="type"),
 ]
+# The one registry of activity types: type -> spec. Its checker is `check` in activities/<type>.py and
+# its view `VIEW` in widgets/widget_<type>.py (both looked up from this dict, never listed again).
+ACTIVITY_TYPES: dict[str, type[BaseActivity]] = {
+    get_args(spec.model_fields["type"].annotation)[0]: spec for spec in get_args(get_args(ActivitySpec)[0])
+}

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from course_tools.commands import add_command
+from course_tools.defaults import COURSE_ID
 
 
 def _course_option(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +36,7 @@ def register(subparsers) -> None:
                        "  course-tools init --force        # also replace an edited config or source\n")
     init.add_argument("dir", nargs="?", type=Path, help="course directory (default: $MOBILIZING_COURSE, else "
                       "course/ in the repo)")
-    init.add_argument("--course-id", default="mobilizing-action", help="nbgrader course id")
+    init.add_argument("--course-id", default=COURSE_ID, help=f"nbgrader course id (default: {COURSE_ID})")
     init.add_argument("--content", type=Path, help="content folder (default: ./content)")
     init.add_argument("--force", action="store_true", help="replace an edited config or source notebook")
 

@@ -7,11 +7,12 @@ import time
 from pathlib import Path
 
 from course_tools.commands import add_command
+from course_tools.defaults import REVIEW_ASSIGNMENT
 
 
 def _common(parser: argparse.ArgumentParser, question: bool = True) -> None:
     parser.add_argument("--course", type=Path, help="course directory (default: $MOBILIZING_COURSE or course/)")
-    parser.add_argument("--assignment", default="review6", help="assignment id (default: review6)")
+    parser.add_argument("--assignment", default=REVIEW_ASSIGNMENT, help=f"assignment id (default: {REVIEW_ASSIGNMENT})")
     if question:
         parser.add_argument("--question", required=True, help="question id, e.g. q1")
 

@@ -13,8 +13,9 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from course_tools import ContentError  # noqa: F401  (re-exported: callers import it from here)
+from course_tools import ContentError
 from course_tools.activities.fairness import give_aways
+from course_tools.activities.specs import ACTIVITY_TYPES  # noqa: F401  (re-exported: callers import it from here)
 from course_tools.content.location import CONTENT_ENV, find_content_dir  # noqa: F401  (re-exported)
 from course_tools.content.models import ActivityFile, Assignment, ExitTickets, Lesson, Module
 from course_tools.seed import SeedBullet, load_seed
@@ -99,7 +100,7 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in {"choice", "classify", "match", "rank", "planner", "sliders", "matrix", "reflection"}:
+        elif part in ACTIVITY_TYPES:
             continue  # discriminator tags add nothing for an author
         else:
             out += f".{part}" if out else str(part)

@@ -33,7 +33,7 @@ def dashboard_notebook(course: Course) -> NotebookNode:
            "Names stay hidden (blind grading) unless you tick *Show student names*. Under *Edit the rubric* "
            "you can change an item's points or text: every answer that received it is re-scored.\n\n"
            "The course directory is `course/` in the repository, or `$MOBILIZING_COURSE`."),
-        code("from course_tools.widgets.widget_dashboard import dashboard\nview = dashboard()"),
+        code("from course_tools.widgets.instructor.dashboard import dashboard\nview = dashboard()"),
     ], "grading-dashboard", title="Grading dashboard")
 
 
@@ -43,7 +43,7 @@ def analytics_notebook(course: Course) -> NotebookNode:
            "For instructors. Scores per student and question, per-question statistics, how often each rubric "
            "item was given (which key points the class missed) and late submissions. The same CSV files and "
            "charts are written by `course-tools report` into the course directory's `reports/` folder."),
-        code("from course_tools.widgets.widget_analytics import analytics\nreport = analytics()"),
+        code("from course_tools.widgets.instructor.analytics import analytics\nreport = analytics()"),
     ], "class-analytics", title="Class analytics")
 
 

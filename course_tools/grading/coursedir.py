@@ -23,6 +23,7 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from course_tools import CourseToolsError
 from course_tools.content.location import find_content_dir
+from course_tools.defaults import COURSE_ID
 from course_tools.grading.private import owner_only
 
 if TYPE_CHECKING:  # the content models and builders cost ~0.6 s to import; only init and assign need them
@@ -30,7 +31,7 @@ if TYPE_CHECKING:  # the content models and builders cost ~0.6 s to import; only
     from course_tools.generate.assignments import AssignmentSource
 
 CONFIG_NAME = "nbgrader_config.py"
-DEFAULT_COURSE_ID = "mobilizing-action"
+DEFAULT_COURSE_ID = COURSE_ID
 CHECKSUM_TAG = "# course-tools checksum: "
 
 

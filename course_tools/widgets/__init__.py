@@ -1,26 +1,21 @@
-"""Thin ipywidgets views over course_tools.activities: one `widget_<type>.py` per activity type."""
+"""Thin ipywidgets views over course_tools.activities: one `widget_<type>.py` per activity type (instructor
+views in `instructor/`)."""
 
 from __future__ import annotations
+
+from importlib import import_module
 
 from IPython.display import display
 
 from course_tools.activities.progress import ProgressStore, default_path
+from course_tools.activities.specs import ACTIVITY_TYPES
 from course_tools.content.loader import Course
 from course_tools.widgets.base import ActivityView
-from course_tools.widgets.widget_choice import ChoiceView
-from course_tools.widgets.widget_classify import ClassifyView
-from course_tools.widgets.widget_match import MatchView
-from course_tools.widgets.widget_matrix import MatrixView
-from course_tools.widgets.widget_planner import PlannerView
 from course_tools.widgets.widget_progress import ProgressView
-from course_tools.widgets.widget_rank import RankView
-from course_tools.widgets.widget_reflection import ReflectionView
-from course_tools.widgets.widget_sliders import SlidersView
 
-VIEWS: dict[str, type[ActivityView]] = {
-    "choice": ChoiceView, "classify": ClassifyView, "match": MatchView, "rank": RankView,
-    "planner": PlannerView, "sliders": SlidersView, "matrix": MatrixView, "reflection": ReflectionView,
-}
+# Each activity type's view is `VIEW` in widget_<type>.py (the registry is activities.specs.ACTIVITY_TYPES).
+VIEWS: dict[str, type[ActivityView]] = {kind: import_module(f"{__name__}.widget_{kind}").VIEW
+                                        for kind in ACTIVITY_TYPES}
 
 
 def store_for(course: Course) -> ProgressStore:

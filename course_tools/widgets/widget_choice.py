@@ -34,3 +34,6 @@ class ChoiceView(ActivityView):
             value = (answer or {}).get(qid)
             known = [index for _, index in radio.options]
             radio.value = value if isinstance(value, int) and value in known else None
+
+
+VIEW = ChoiceView

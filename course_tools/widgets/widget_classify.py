@@ -27,3 +27,6 @@ class ClassifyView(ActivityView):
         for cid, d in self.dropdowns.items():
             value = (answer or {}).get(cid)
             select(d, value)
+
+
+VIEW = ClassifyView

@@ -27,3 +27,6 @@ class MatchView(ActivityView):
         for pid, d in self.dropdowns.items():
             value = (answer or {}).get(pid)
             select(d, value)
+
+
+VIEW = MatchView

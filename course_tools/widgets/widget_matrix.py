@@ -41,3 +41,6 @@ class MatrixView(ActivityView):
         return [table(shown.reset_index(names="Policy"), "Your coherence matrix"),
                 png(charts.heatmap(frame, labels, "Coherence matrix"),
                     "Heatmap of the table above: each cell is labelled with your rating.")]
+
+
+VIEW = MatrixView

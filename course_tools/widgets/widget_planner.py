@@ -59,3 +59,6 @@ class PlannerView(ActivityView):
             table(planner.plan_frame(self.spec, answer), self.spec.plan_name),
             png(charts.stacked_bars(counts, self.spec.plan_name, "number of choices"), f"Chart: {alt}."),
         ]
+
+
+VIEW = PlannerView

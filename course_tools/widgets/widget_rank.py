@@ -27,3 +27,6 @@ class RankView(ActivityView):
         for n, d in enumerate(self.positions):
             value = answer[n] if n < len(answer) else None
             select(d, value)
+
+
+VIEW = RankView

@@ -26,3 +26,6 @@ class ReflectionView(ActivityView):
 
     def set_answer(self, answer: object) -> None:
         self.text.value = text_of(self.spec, answer)
+
+
+VIEW = ReflectionView

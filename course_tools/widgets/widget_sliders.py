@@ -50,3 +50,6 @@ class SlidersView(ActivityView):
                                  f"Self-assessment: {subject}", f"rating ({self.spec.scale})", self.spec.maximum)
         return [png(chart, f"Chart of your ratings: {alt}."),
                 table(frame, f"Your ratings of {html.unescape(subject)}")]
+
+
+VIEW = SlidersView

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from course_tools.defaults import COURSE_ID
+
 if TYPE_CHECKING:
     from jupyterhub.spawner import Spawner
 
@@ -29,7 +31,7 @@ PROXY = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
 CONFIG_FILE = HERE / "jupyterhub_config.py"
 PREPARE_USER = HERE / "prepare_user.py"
 
-DEFAULT_COURSE_ID = "mobilizing-action"
+DEFAULT_COURSE_ID = COURSE_ID
 INSTRUCTORS_GROUP = "instructors"
 STUDENTS_GROUP = "students"
 ENV_PREFIX = "MOBILIZING_HUB_"

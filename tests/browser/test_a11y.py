@@ -12,7 +12,7 @@ from course_tools.content.loader import Course
 from course_tools.generate.notebooks import lesson_filename
 from tests.browser.a11y import audit, explain
 from tests.browser.conftest import dashboard_notebook
-from tests.rubric.classroom import build_class
+from tests.support.classroom import build_class
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from course_tools.content.loader import Course
 from course_tools.rubric.course import CourseContext
 from course_tools.rubric.store import RubricStore
 from tests.browser.conftest import course_server, dashboard_notebook
-from tests.rubric.classroom import XSS, build_class
+from tests.support.classroom import XSS, build_class
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ import pytest
 
 from course_tools.cli import main
 from course_tools.grading.roster import import_roster
-from tests.safety.submissions import A, answered, drop
+from tests.support.submissions import A, answered, drop
 
 WHEN = datetime(2026, 12, 10, 9, 0, 0)
 

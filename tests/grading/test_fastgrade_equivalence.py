@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from course_tools.grading.lifecycle import autograde, collect
-from tests.grading.conftest import LATE, ON_TIME, fetch_and_submit, set_submitted_time
-from tests.rubric.classroom import XSS
+from tests.support.classroom import XSS
+from tests.support.exchange import LATE, ON_TIME, fetch_and_submit, set_submitted_time
 from tests.support.gradebook import snapshot
 
 

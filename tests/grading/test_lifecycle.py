@@ -11,7 +11,7 @@ from nbgrader.api import Gradebook
 from course_tools.grading.coursedir import open_api
 from course_tools.grading.export import export
 from course_tools.grading.lifecycle import autograde, collect, feedback
-from tests.grading.conftest import LATE, ON_TIME, fetch_and_submit, set_submitted_time
+from tests.support.exchange import LATE, ON_TIME, fetch_and_submit, set_submitted_time
 
 ALICE = {"phases": "First the Report is spread and discussed; then comes a longer programme of action.",
          "national": "Because people live globalization at home: workers and employers must own the follow-up."}

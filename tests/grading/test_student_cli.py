@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from course_tools.grading.lifecycle import collect
-from tests.grading.conftest import answer
+from tests.support.exchange import answer
 
 BIN = Path(sys.executable).parent
 

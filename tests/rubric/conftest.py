@@ -10,7 +10,7 @@ import pytest
 
 from course_tools.content.loader import Course
 from course_tools.rubric.grader import Grading
-from tests.rubric.classroom import XSS, build_class
+from tests.support.classroom import XSS, build_class
 
 # Student 3 answers q1 with markup and script; student 4 leaves q2 as released; student 2 is late.
 SPECIAL = {3: {"q1": XSS}, 4: {"q2": None}}

@@ -10,9 +10,9 @@ from nbgrader.api import Gradebook
 
 from course_tools.content.loader import Course
 from course_tools.rubric.grader import Grading
-from course_tools.widgets import widget_dashboard
-from course_tools.widgets.widget_dashboard import Dashboard, dashboard
-from tests.rubric.classroom import FIRST, LAST, student_id
+from course_tools.widgets.instructor import dashboard as widget_dashboard
+from course_tools.widgets.instructor.dashboard import Dashboard, dashboard
+from tests.support.classroom import FIRST, LAST, student_id
 
 A = "review6"
 

@@ -14,8 +14,8 @@ from course_tools.content.loader import Course
 from course_tools.grading.lifecycle import assign, autograde
 from course_tools.rubric.course import CourseContext
 from course_tools.rubric.grader import Grading
-from course_tools.widgets.widget_dashboard import Dashboard
-from tests.rubric.classroom import XSS, build_class, submit
+from course_tools.widgets.instructor.dashboard import Dashboard
+from tests.support.classroom import XSS, build_class, submit
 
 TICKET = "exit_policy_forum"
 ANSWERS = {

@@ -15,7 +15,7 @@ from course_tools.content.loader import Course
 from course_tools.rubric.blind import PREFIX, assign_labels, digest
 from course_tools.rubric.grader import Grading
 from course_tools.rubric.queue import engine_for, gradebook_rows
-from tests.rubric.classroom import XSS, student_id
+from tests.support.classroom import XSS, student_id
 
 A = "review6"
 

@@ -12,8 +12,8 @@ from course_tools.grading.export import export
 from course_tools.grading.lifecycle import feedback
 from course_tools.rubric.analytics import class_analytics
 from course_tools.rubric.grader import Grading
-from course_tools.widgets import widget_analytics
-from tests.rubric.classroom import student_id
+from course_tools.widgets.instructor import analytics as widget_analytics
+from tests.support.classroom import student_id
 
 A = "review6"
 

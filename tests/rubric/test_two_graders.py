@@ -13,8 +13,8 @@ from course_tools.content.loader import Course, load_course
 from course_tools.rubric.course import CourseContext
 from course_tools.rubric.grader import Grading
 from course_tools.rubric.store import RubricStore, StaleGrade
-from course_tools.widgets.widget_dashboard import Dashboard
-from tests.rubric.classroom import build_class, student_id
+from course_tools.widgets.instructor.dashboard import Dashboard
+from tests.support.classroom import build_class, student_id
 
 A = "review6"
 STUDENTS = 16

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from course_tools.grading.private import readable_by_others
-from tests.safety.submissions import START, A, _dump, answered
+from tests.support.submissions import START, A, _dump, answered
 
 N = 300
 BIN = Path(sys.executable).parent

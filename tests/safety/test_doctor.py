@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from course_tools.cli import main
-from tests.safety.submissions import START, _dump, answered, drop
+from tests.support.submissions import START, _dump, answered, drop
 
 
 def doctor(capsys: pytest.CaptureFixture, root: Path) -> tuple[int, str]:

@@ -18,8 +18,8 @@ from course_tools.grading.coursedir import init_course, open_api
 from course_tools.grading.intake import DEFAULT_ANSWER_CAP
 from course_tools.grading.lifecycle import assign, release
 from course_tools.grading.roster import import_roster
-from tests.grading.conftest import STUDENTS
-from tests.safety.submissions import A, drop_all
+from tests.support.exchange import STUDENTS
+from tests.support.submissions import A, drop_all
 
 NOT_GRADED = {"eve", "frank", "grace"}
 

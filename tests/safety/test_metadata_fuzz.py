@@ -16,8 +16,8 @@ from course_tools.content.loader import Course
 from course_tools.grading.coursedir import init_course, open_api
 from course_tools.grading.lifecycle import assign, release
 from course_tools.grading.roster import import_roster
-from tests.safety.submissions import START, A, answered, drop
 from tests.safety.test_hostile_batch import _Capture, run
+from tests.support.submissions import START, A, answered, drop
 
 NBGRADER_FIELDS = ["grade_id", "points", "solution", "grade", "locked", "task", "schema_version", "cell_type",
                    "checksum"]

@@ -16,7 +16,7 @@ from course_tools.grading.coursedir import init_course
 from course_tools.grading.lifecycle import autograde, collect_batch, feedback
 from course_tools.rubric.grader import Grading
 from course_tools.rubric.store import RubricStore
-from tests.safety.submissions import START, _dump, answered, drop
+from tests.support.submissions import START, _dump, answered, drop
 
 GRADES = """SELECT sa.student_id, c.name, g.auto_score, g.manual_score, g.extra_credit, m.manual_comment
             FROM grade g JOIN submitted_notebook sn ON sn.id = g.notebook_id

@@ -8,6 +8,7 @@ from pathlib import Path
 import ipywidgets as widgets
 from IPython.display import HTML, display
 
+from course_tools.defaults import REVIEW_ASSIGNMENT
 from course_tools.rubric.course import NO_COURSE, course_dir, has_course
 from course_tools.rubric.grader import Grading
 from course_tools.rubric.report import Report, write_report
@@ -48,7 +49,7 @@ def analytics_view(report: Report) -> widgets.VBox:
     return root
 
 
-def analytics(course: Path | str | None = None, assignment: str = "review6") -> Report | None:
+def analytics(course: Path | str | None = None, assignment: str = REVIEW_ASSIGNMENT) -> Report | None:
     """Write the report for the course directory and show it, or say what is missing."""
     root = course_dir(course)
     if not has_course(root):
