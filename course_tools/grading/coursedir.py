@@ -165,6 +165,13 @@ def load_config(root: Path) -> Config:
     return PyFileConfigLoader(CONFIG_NAME, path=str(paths.root.resolve())).load_config()
 
 
+def submitted_folders(cd: CourseDirectory, assignment_id: str) -> dict[str, Path]:
+    """Student id -> `submitted/<student>/<assignment>` folder, for every student who has one: the one
+    scan of collected submissions that collect, autograde and the checks share."""
+    root = Path(cd.format_path(cd.submitted_directory, ".", ".")).resolve()
+    return {path.parent.name: path for path in sorted(root.glob(f"*/{assignment_id}")) if path.is_dir()}
+
+
 def open_api(root: Path) -> NbGraderAPI:
     """nbgrader's own Python API on this course, configured only by its nbgrader_config.py."""
     venv_on_path()

@@ -57,6 +57,7 @@ from nbgrader.preprocessors import (
 from traitlets.config import Config
 
 from course_tools import CourseToolsError
+from course_tools.grading.coursedir import submitted_folders
 from course_tools.grading.intake import (
     DEFAULT_ANSWER_CAP,
     BatchReport,
@@ -309,13 +310,9 @@ def _grade_chunk(assignment_id: str, students: list[str]) -> list[StudentResult]
 
 
 def _students_to_grade(cd: CourseDirectory, assignment_id: str) -> list[str]:
-    folder = Path(cd.format_path(cd.submitted_directory, ".", ".")).resolve()
     excluded = set(cd.student_id_exclude.split(",")) if cd.student_id_exclude else set()
-    found = []
-    for path in sorted(folder.glob(f"*/{assignment_id}")):
-        if path.is_dir() and path.parent.name not in excluded and any(path.iterdir()):
-            found.append(path.parent.name)
-    return found
+    return [student for student, path in submitted_folders(cd, assignment_id).items()
+            if student not in excluded and any(path.iterdir())]
 
 
 def graded_in_gradebook(db_url: str, course_id: str, assignment_id: str) -> dict[str, object]:

@@ -19,6 +19,7 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.utils import parse_utc
 
 from course_tools.grading.backup import Backup, backup_course
+from course_tools.grading.coursedir import submitted_folders
 from course_tools.grading.intake import BatchReport, Problem, inspect_submission
 
 
@@ -50,9 +51,8 @@ def earlier_submissions(api: NbGraderAPI, assignment_id: str) -> tuple[dict[str,
 
 def submitted_stamps(api: NbGraderAPI, assignment_id: str) -> dict[str, datetime]:
     cd = api.coursedir
-    folder = Path(cd.format_path(cd.submitted_directory, ".", "."))
     stamps = {}
-    for path in folder.glob(f"*/{assignment_id}"):
+    for path in submitted_folders(cd, assignment_id).values():
         stamp = cd.get_existing_timestamp(str(path))
         if stamp is not None:
             stamps[path.parent.name] = stamp.replace(tzinfo=None) if stamp.tzinfo else stamp
@@ -145,9 +145,7 @@ def fingerprint(folder: Path) -> str:
 
 
 def fingerprints(api: NbGraderAPI, assignment_id: str) -> dict[str, str]:
-    cd = api.coursedir
-    folder = Path(cd.format_path(cd.submitted_directory, ".", "."))
-    return {path.parent.name: fingerprint(path) for path in folder.glob(f"*/{assignment_id}") if path.is_dir()}
+    return {student: fingerprint(path) for student, path in submitted_folders(api.coursedir, assignment_id).items()}
 
 
 def collect_steps(root: Path, assignment_id: str, report: BatchReport,

@@ -14,7 +14,13 @@ from nbgrader.apps import NbGraderAPI
 
 from course_tools import CourseToolsError
 from course_tools.grading.backup import backup_course
-from course_tools.grading.coursedir import CoursePaths, open_api, register_assignments, sync_source
+from course_tools.grading.coursedir import (
+    CoursePaths,
+    open_api,
+    register_assignments,
+    submitted_folders,
+    sync_source,
+)
 from course_tools.grading.intake import BatchReport, Problem, inspect_submission
 from course_tools.grading.late import reapply_late_penalties
 from course_tools.grading.runlock import course_lock
@@ -61,8 +67,7 @@ def release(root: Path, assignment_id: str) -> None:
 
 
 def submitted_students(api: NbGraderAPI, assignment_id: str) -> list[str]:
-    folder = Path(api.coursedir.root) / api.coursedir.submitted_directory
-    return sorted(p.parent.name for p in folder.glob(f"*/{assignment_id}") if p.is_dir())
+    return sorted(submitted_folders(api.coursedir, assignment_id))
 
 
 def collect(root: Path, assignment_id: str) -> list[str]:
