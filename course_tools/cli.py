@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from course_tools.grading.coursedir import venv_on_path
+    from course_tools.grading.venv import venv_on_path
 
     venv_on_path()  # nbgrader's subprocesses (alembic, kernels) from this environment
     parser = build_parser()

@@ -44,6 +44,11 @@ class Result:
         return sum(1 for i in self.items if i.correct)
 
     @property
+    def complete(self) -> bool:
+        """Every item answered: only then may an explanation covering all items be shown."""
+        return self.answered and not any(item.feedback == NOT_YET for item in self.items)
+
+    @property
     def lines(self) -> list[str]:
         return [self.summary, *(i.line for i in self.items)]
 

@@ -15,8 +15,8 @@ from pydantic import BaseModel, ValidationError
 
 from course_tools import ContentError
 from course_tools.activities.fairness import give_aways
-from course_tools.activities.specs import ACTIVITY_TYPES  # noqa: F401  (re-exported: callers import it from here)
-from course_tools.content.location import CONTENT_ENV, find_content_dir  # noqa: F401  (re-exported)
+from course_tools.activities.specs import ACTIVITY_TYPES
+from course_tools.content.location import find_content_dir
 from course_tools.content.models import ActivityFile, Assignment, ExitTickets, Lesson, Module
 from course_tools.seed import SeedBullet, load_seed
 

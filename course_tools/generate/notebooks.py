@@ -6,8 +6,9 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
+from course_tools.activities.specs import ActivitySpec
 from course_tools.content.loader import Course
-from course_tools.content.models import ActivitySpec, Lesson, Point
+from course_tools.content.models import Lesson, Point
 from course_tools.generate.apps import app_link
 from course_tools.generate.assignments import build_assignments
 from course_tools.generate.instructor import build_instructor

@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +24,7 @@ from course_tools import CourseToolsError
 from course_tools.content.location import find_content_dir
 from course_tools.defaults import COURSE_ID
 from course_tools.grading.private import owner_only
+from course_tools.grading.venv import venv_on_path
 
 if TYPE_CHECKING:  # the content models and builders cost ~0.6 s to import; only init and assign need them
     from course_tools.content.loader import Course
@@ -33,16 +33,6 @@ if TYPE_CHECKING:  # the content models and builders cost ~0.6 s to import; only
 CONFIG_NAME = "nbgrader_config.py"
 DEFAULT_COURSE_ID = COURSE_ID
 CHECKSUM_TAG = "# course-tools checksum: "
-
-
-def venv_on_path() -> None:
-    """Put this Python's bin folder on PATH: nbgrader runs `alembic` (for a new gradebook) and kernels
-    by name, and a venv used without activation (.venv/bin/course-tools) does not have them on PATH.
-    Called by the CLI and before nbgrader's API is used, never on import (a kernel importing this
-    module keeps its PATH)."""
-    bin_dir = str(Path(sys.executable).parent)
-    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
 COURSE_ENV = "MOBILIZING_COURSE"

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 
 from course_tools.activities import check
 from course_tools.activities.progress import ProgressStore
-from course_tools.activities.result import NOT_YET, Result
+from course_tools.activities.result import Result
 from course_tools.pulse import client as pulse
 
 LABEL_STYLE = {"description_width": "initial"}
@@ -124,8 +124,7 @@ class ActivityView:
         explanation = getattr(self.spec, "explanation", "")
         # The explanation covers every item, so it waits until every item is answered (it would give
         # away the keys of the blank ones).
-        complete = result.answered and not any(item.feedback == NOT_YET for item in result.items)
-        why = f"<p><b>Why:</b> {html.escape(explanation)}</p>" if explanation and complete else ""
+        why = f"<p><b>Why:</b> {html.escape(explanation)}</p>" if explanation and result.complete else ""
         self.feedback.value = (f"<div role='status'><p><b>{html.escape(result.summary)}</b></p>"
                                f"{'<ul>' + items + '</ul>' if items else ''}{why}</div>")
         self.extra.children = tuple(self.extras(result)) if result.answered else ()
