@@ -8,21 +8,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
-from traitlets.config import Config
-from traitlets.config.loader import PyFileConfigLoader
 
-from course_tools import CourseToolsError
-from course_tools.content.location import find_content_dir
 from course_tools.defaults import COURSE_ID
+from course_tools.grading.course_config import (  # noqa: F401 (re-exported: the names callers know)
+    CONFIG_NAME,
+    COURSE_ENV,
+    CoursePaths,
+    default_course_dir,
+    find_course_dir,
+    load_config,
+)
 from course_tools.grading.private import owner_only
 from course_tools.grading.venv import venv_on_path
 
@@ -30,49 +32,8 @@ if TYPE_CHECKING:  # the content models and builders cost ~0.6 s to import; only
     from course_tools.content.loader import Course
     from course_tools.generate.assignments import AssignmentSource
 
-CONFIG_NAME = "nbgrader_config.py"
 DEFAULT_COURSE_ID = COURSE_ID
 CHECKSUM_TAG = "# course-tools checksum: "
-
-
-COURSE_ENV = "MOBILIZING_COURSE"
-
-
-def find_course_dir() -> tuple[Path, str]:
-    """The course a command acts on, and where that choice came from: the current directory when it
-    holds an nbgrader_config.py (nbgrader's own convention), else $MOBILIZING_COURSE, else `course/`
-    beside `content/` (the repo root in a checkout)."""
-    here = Path.cwd()
-    if (here / CONFIG_NAME).is_file():
-        return here, "the current directory"
-    if env := os.environ.get(COURSE_ENV):
-        return Path(env), f"${COURSE_ENV}"
-    return find_content_dir().resolve().parent / "course", "the repository's course/"
-
-
-def default_course_dir() -> Path:
-    """See find_course_dir."""
-    return find_course_dir()[0]
-
-
-@dataclass(frozen=True)
-class CoursePaths:
-    root: Path
-
-    @property
-    def config(self) -> Path:
-        return self.root / CONFIG_NAME
-
-    @property
-    def exchange(self) -> Path:
-        return self.root / "exchange"
-
-    @property
-    def gradebook(self) -> Path:
-        return self.root / "gradebook.db"
-
-    def source(self, assignment_id: str) -> Path:
-        return self.root / "source" / assignment_id / f"{assignment_id}.ipynb"
 
 
 def late_policies(assignments: dict[str, AssignmentSource]) -> dict[str, dict]:
@@ -121,6 +82,8 @@ c.HTMLExporter.preprocessors = [_SAFE]
 # Markdown is rendered with raw HTML escaped and cleaned by nh3 (course_tools/grading/render_safe.py);
 # feedback files carry a Content-Security-Policy that forbids script (templates/course_feedback).
 c.HTMLExporter.filters = {{"markdown2html": "course_tools.grading.render_safe.markdown2html"}}
+# nbconvert's HTMLExporter minus its BeautifulSoup re-parse of the whole page (grading/feedback_export.py).
+c.GenerateFeedback.exporter_class = "course_tools.grading.feedback_export.FeedbackExporter"
 c.GenerateFeedback.HTMLExporter.template_name = "course_feedback"
 c.GenerateFeedback.HTMLExporter.template_file = "feedback_csp.html.j2"
 c.GenerateFeedback.HTMLExporter.extra_template_basedirs = feedback_template_dirs()
@@ -146,13 +109,6 @@ def config_is_generated(text: str) -> bool:
             body = "".join(lines[i + 1:])
             return hashlib.sha256(body.encode()).hexdigest() == line[len(CHECKSUM_TAG):].strip()
     return False
-
-
-def load_config(root: Path) -> Config:
-    paths = CoursePaths(Path(root))
-    if not paths.config.is_file():
-        raise CourseToolsError(f"{paths.config}: no course here; run `course-tools init {root}` first")
-    return PyFileConfigLoader(CONFIG_NAME, path=str(paths.root.resolve())).load_config()
 
 
 def submitted_folders(cd: CourseDirectory, assignment_id: str) -> dict[str, Path]:
