@@ -18,7 +18,7 @@ def _course_option(parser: argparse.ArgumentParser) -> None:
 
 def _root(args: argparse.Namespace) -> Path:
     """The course directory, announced on the first line so nobody grades the wrong course."""
-    from course_tools.grading.coursedir import find_course_dir
+    from course_tools.grading.course_config import find_course_dir
 
     root, origin = (args.course, "--course") if args.course else find_course_dir()
     print(f"course: {Path(root).resolve()} (from {origin})", file=sys.stderr, flush=True)
@@ -214,7 +214,7 @@ def run_autograde(args: argparse.Namespace) -> int:
 
 
 def run_feedback(args: argparse.Namespace) -> int:
-    from course_tools.grading.lifecycle import feedback
+    from course_tools.grading.feedback import feedback
 
     notes: list[str] = []
     count = feedback(_root(args), args.assignment, release_it=not args.no_release, notes=notes)

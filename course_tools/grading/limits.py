@@ -53,7 +53,7 @@ class Limits:
 
 @lru_cache(maxsize=8)
 def _course_limits(root: str, mtime: float) -> Limits:
-    from course_tools.grading.coursedir import load_config
+    from course_tools.grading.course_config import load_config
 
     return Limits.from_config(load_config(Path(root)))
 

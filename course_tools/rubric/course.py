@@ -9,7 +9,7 @@ from pathlib import Path
 from nbgrader.coursedir import CourseDirectory
 
 from course_tools import CourseToolsError
-from course_tools.grading.coursedir import COURSE_ENV, CoursePaths, default_course_dir, load_config
+from course_tools.grading.course_config import COURSE_ENV, CoursePaths, default_course_dir, load_config
 
 __all__ = ["COURSE_ENV", "CourseContext", "course_dir", "has_course"]
 NO_COURSE = "no course directory yet: run `course-tools init` (then assign, release, collect and autograde)"
