@@ -19,11 +19,10 @@ from nbgrader.api import (
     SubmittedAssignment,
     SubmittedNotebook,
 )
-from nbgrader.preprocessors import AssignLatePenalties
 from traitlets.config import Config
 
 from course_tools import CourseToolsError
-from course_tools.grading.late import CourseLatePenalty, clip_penalty
+from course_tools.grading.late import penalty_function
 from course_tools.rubric.scoring import QuestionRubric, Score, ordered
 from course_tools.rubric.store import RubricGrade
 
@@ -102,16 +101,11 @@ def write_gradebook(db_url: str, course_id: str, assignment: str, writes: Iterab
 
 
 def _late_penalties(gb: Gradebook, config: Config, assignment: str, students: set[str]) -> None:
-    """nbgrader computes a penalty from the score at autograde time; re-run the plugin on the new score."""
-    plugin = AssignLatePenalties(config=config).plugin_class(config=config)
-    if isinstance(plugin, CourseLatePenalty):
-        plugin.assignment_id = assignment
+    """nbgrader computes a penalty from the score at autograde time; compute it again on the new score."""
+    penalty = penalty_function(config, assignment)
     for submission in gb.db.query(SubmittedAssignment).join(Assignment).filter(
             Assignment.name == assignment, SubmittedAssignment.student_id.in_(students)):
-        seconds = submission.total_seconds_late
-        if seconds <= 0:  # on time: no penalty to recompute (autograde left it empty)
-            continue
         for notebook in submission.notebooks:
-            penalty = plugin.late_submission_penalty(submission.student_id, notebook.score, seconds)
-            notebook.late_submission_penalty = clip_penalty(penalty, notebook.score)
+            notebook.late_submission_penalty = penalty(submission.student_id, notebook.score,
+                                                       submission.total_seconds_late)
     gb.db.commit()

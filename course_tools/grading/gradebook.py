@@ -1,0 +1,120 @@
+"""nbgrader's gradebook read and written with SQLAlchemy Core on its own tables, without importing
+nbgrader (its package import costs 1-2 s per command).
+
+The tables are reflected from the database, so the columns are nbgrader's, whatever version wrote them.
+The scores follow nbgrader's column properties in nbgrader/api.py: a grade's score is its manual score
+(else its automatic score, else 0) plus any extra credit; a notebook's score is the sum of its grades;
+a cell's maximum comes from its grade cell or task cell; seconds late are counted from the due date
+plus any extension.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import MetaData, Table, create_engine, select, update
+from sqlalchemy.engine import Engine
+
+TABLES = ("assignment", "notebook", "base_cell", "grade_cells", "task_cells", "submitted_assignment",
+          "submitted_notebook", "grade", "comment")
+
+_ENGINES: dict[str, Engine] = {}
+_TABLES: dict[str, dict[str, Table]] = {}
+
+
+def engine_for(db_url: str) -> Engine:
+    """One engine per gradebook per process (creating engines is the slow part of a small query)."""
+    if db_url not in _ENGINES:
+        _ENGINES[db_url] = create_engine(db_url)
+    return _ENGINES[db_url]
+
+
+def tables(db_url: str) -> dict[str, Table]:
+    """nbgrader's tables, reflected once per process."""
+    if db_url not in _TABLES:
+        metadata = MetaData()
+        metadata.reflect(bind=engine_for(db_url), only=list(TABLES))
+        _TABLES[db_url] = dict(metadata.tables)
+    return _TABLES[db_url]
+
+
+def seconds_late(timestamp: datetime | None, duedate: datetime | None, extension: datetime | None) -> float:
+    """SubmittedAssignment.total_seconds_late (nbgrader's `extension` is the new due date)."""
+    due = extension if extension is not None else duedate
+    if timestamp is None or due is None:
+        return 0.0
+    return max(0.0, (timestamp - due).total_seconds())
+
+
+@dataclass
+class NotebookGrades:
+    """What nbgrader's GetGrades reads for one submitted notebook."""
+
+    submitted_notebook: str = ""
+    score: float = 0.0
+    max_score: float = 0.0
+    late_penalty: float | None = None
+    seconds_late: float = 0.0
+    cells: dict[str, tuple[float, float]] = field(default_factory=dict)  # grade id -> (score, max score)
+    comments: dict[str, str | None] = field(default_factory=dict)  # grade id -> comment
+
+
+def notebook_grades(db_url: str, assignment_id: str) -> dict[tuple[str, str], NotebookGrades]:
+    """(student, notebook) -> its grades, comments, score and late penalty, for a whole assignment in
+    three queries."""
+    t = tables(db_url)
+    a, nb, sa, sn = t["assignment"], t["notebook"], t["submitted_assignment"], t["submitted_notebook"]
+    cell, grade, comment = t["base_cell"], t["grade"], t["comment"]
+    gcell, tcell = t["grade_cells"], t["task_cells"]
+    base = (sn.join(sa, sa.c.id == sn.c.assignment_id).join(a, a.c.id == sa.c.assignment_id)
+            .join(nb, nb.c.id == sn.c.notebook_id))
+    found: dict[tuple[str, str], NotebookGrades] = {}
+    by_id: dict[str, NotebookGrades] = {}
+    with engine_for(db_url).connect() as db:
+        rows = db.execute(select(sn.c.id, sa.c.student_id, nb.c.name, sn.c.late_submission_penalty, sa.c.timestamp,
+                                 a.c.duedate, sa.c.extension).select_from(base).where(a.c.name == assignment_id))
+        for sn_id, student, notebook, penalty, timestamp, duedate, extension in rows:
+            grades = NotebookGrades(submitted_notebook=sn_id, late_penalty=penalty,
+                                    seconds_late=seconds_late(timestamp, duedate, extension))
+            found[(student, notebook)] = by_id[sn_id] = grades
+        rows = db.execute(select(grade.c.notebook_id, cell.c.name, grade.c.auto_score, grade.c.manual_score,
+                                 grade.c.extra_credit, gcell.c.max_score, tcell.c.max_score)
+                          .select_from(grade.join(cell, cell.c.id == grade.c.cell_id)
+                                       .outerjoin(gcell, gcell.c.id == grade.c.cell_id)
+                                       .outerjoin(tcell, tcell.c.id == grade.c.cell_id))
+                          .where(grade.c.notebook_id.in_(select(sn.c.id).select_from(base)
+                                                         .where(a.c.name == assignment_id))))
+        for sn_id, name, auto, manual, extra, grade_max, task_max in rows:
+            given = manual if manual is not None else auto
+            score = 0.0 if given is None else given + (extra or 0.0)
+            maximum = grade_max if grade_max is not None else task_max if task_max is not None else 0.0
+            target = by_id[sn_id]
+            target.cells[name] = (score, maximum)
+            target.score += score
+            target.max_score += maximum
+        rows = db.execute(select(comment.c.notebook_id, cell.c.name, comment.c.auto_comment, comment.c.manual_comment)
+                          .select_from(comment.join(cell, cell.c.id == comment.c.cell_id))
+                          .where(comment.c.notebook_id.in_(select(sn.c.id).select_from(base)
+                                                           .where(a.c.name == assignment_id))))
+        for sn_id, name, auto, manual in rows:
+            by_id[sn_id].comments[name] = manual if manual is not None else auto
+    return found
+
+
+def write_late_penalties(db_url: str, assignment_id: str,
+                         penalty: Callable[[str, float, float], float | None]) -> int:
+    """Set every submitted notebook's late penalty to `penalty(student, score, seconds late)` (None when on
+    time), in one transaction; return how many submissions are late."""
+    grades = notebook_grades(db_url, assignment_id)
+    sn = tables(db_url)["submitted_notebook"]
+    late_students: set[str] = set()
+    with engine_for(db_url).begin() as db:
+        for (student, _), g in grades.items():
+            value = None
+            if g.seconds_late > 0:
+                late_students.add(student)
+                value = penalty(student, g.score, g.seconds_late)
+            db.execute(update(sn).where(sn.c.id == g.submitted_notebook).values(late_submission_penalty=value))
+    return len(late_students)
