@@ -14,8 +14,10 @@ import pandas as pd
 from sqlalchemy import create_engine, text
 
 from course_tools import CourseToolsError
+from course_tools.grading.course_config import CourseSettings
 from course_tools.grading.coursedir import open_api
 from course_tools.grading.csv_safe import write_csv
+from course_tools.grading.late import reapply_late_penalties
 
 FORMATS = ("csv", "canvas", "moodle")
 
@@ -116,9 +118,8 @@ def export(root: Path, assignment_id: str, out: Path, fmt: str = "csv", title: s
     """Write the grades of one assignment; return the number of students."""
     if fmt not in FORMATS:
         raise CourseToolsError(f"--format {fmt}: unknown (use one of {', '.join(FORMATS)})")
-    from course_tools.grading.lifecycle import late_penalties
-
-    late_penalties(root, assignment_id)
+    settings = CourseSettings.load(Path(root))
+    reapply_late_penalties(settings.db_url, assignment_id, settings.config)
     api = open_api(root)
     source = Path(api.coursedir.format_path(api.coursedir.source_directory, ".", assignment_id))
     table = grade_table(api.coursedir.db_url, assignment_id, question_order(source))

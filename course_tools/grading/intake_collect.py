@@ -171,7 +171,7 @@ def collect_steps(root: Path, assignment_id: str, report: BatchReport,
 
 def exchange_collect(root: Path, assignment_id: str) -> BatchReport:
     """`nbgrader collect` from the exchange (the latest submission of each student counts)."""
-    from course_tools.grading.lifecycle import _check
+    from course_tools.grading.lifecycle import check
 
     report = BatchReport("collect", verb="collected")
 
@@ -182,7 +182,7 @@ def exchange_collect(root: Path, assignment_id: str) -> BatchReport:
         return [s for s, stamp in latest.items() if s in before and stamp > before[s]]
 
     def file_them(api: NbGraderAPI, _backup: Backup | None) -> None:
-        result = _check(f"collect {assignment_id}", api.collect(assignment_id, update=True))
+        result = check(f"collect {assignment_id}", api.collect(assignment_id, update=True))
         report.problems.extend(owner_problems(result.get("log", "")))
 
     from course_tools.grading.runlock import course_lock

@@ -15,14 +15,12 @@ from nbgrader.apps import NbGraderAPI
 from course_tools import CourseToolsError
 from course_tools.grading.backup import backup_course
 from course_tools.grading.coursedir import (
-    CoursePaths,
     open_api,
     register_assignments,
     submitted_folders,
     sync_source,
 )
 from course_tools.grading.intake import BatchReport, Problem, inspect_submission
-from course_tools.grading.late import reapply_late_penalties
 from course_tools.grading.runlock import course_lock
 
 if TYPE_CHECKING:
@@ -35,7 +33,7 @@ def _quiet(_: str) -> None:
     pass
 
 
-def _check(step: str, result: dict | None) -> dict:
+def check(step: str, result: dict | None) -> dict:
     if result is None or not result.get("success", False):
         log = (result or {}).get("log", "") + (result or {}).get("error", "")
         lines = [line.strip() for line in log.splitlines() if line.strip()]
@@ -54,7 +52,7 @@ def assign(course: Course, root: Path, assignment_id: str, force: bool = False) 
     api = open_api(root)
     note = sync_source(Path(root), sources[assignment_id], force)
     register_assignments(Path(root), api.coursedir.course_id, {assignment_id: sources[assignment_id]})
-    _check(f"assign {assignment_id}", api.generate_assignment(assignment_id, force=True, create=True))
+    check(f"assign {assignment_id}", api.generate_assignment(assignment_id, force=True, create=True))
     return note
 
 
@@ -63,7 +61,7 @@ def release(root: Path, assignment_id: str) -> None:
     released = Path(api.coursedir.root) / api.coursedir.release_directory / assignment_id
     if not released.is_dir():
         raise CourseToolsError(f"{released}: not generated yet; run `course-tools assign {assignment_id}`")
-    _check(f"release {assignment_id}", api.release_assignment(assignment_id))
+    check(f"release {assignment_id}", api.release_assignment(assignment_id))
 
 
 def submitted_students(api: NbGraderAPI, assignment_id: str) -> list[str]:
@@ -123,43 +121,9 @@ def _autograde_batch(root: Path, assignment_id: str, force: bool, progress: Prog
         report.problems += inspection.problems
         if inspection.notebooks or not inspection.problems:
             try:
-                _check(f"autograde {assignment_id} {student}", api.autograde(assignment_id, student, force=force))
+                check(f"autograde {assignment_id} {student}", api.autograde(assignment_id, student, force=force))
                 report.graded.append(student)
             except CourseToolsError as exc:
                 report.problems.append(Problem(student, "-", f"nbgrader failed: {exc} (needs attention)"))
         progress(f"autograde: {number}/{len(students)}")
     return report
-
-
-def late_penalties(root: Path, assignment_id: str) -> int:
-    api = open_api(root)
-    return reapply_late_penalties(api.coursedir.db_url, api.coursedir.course_id, assignment_id, api.config)
-
-
-def feedback(root: Path, assignment_id: str, release_it: bool = True, notes: list[str] | None = None) -> int:
-    """Apply late penalties to the graded work, generate feedback HTML and release it. A submission
-    without nbgrader's submission_secret.txt (an LMS zip, a tampered folder) gets its HTML but is
-    not released through the exchange (nbgrader would stop the whole class there); `notes` says so."""
-    with course_lock(root, f"feedback {assignment_id}", notes):
-        return _feedback(root, assignment_id, release_it, notes)
-
-
-def _feedback(root: Path, assignment_id: str, release_it: bool, notes: list[str] | None) -> int:
-    backup_course(Path(root), "feedback")
-    late_penalties(root, assignment_id)
-    api = open_api(root)
-    _check(f"feedback {assignment_id}", api.generate_feedback(assignment_id, force=True))
-    folder = CoursePaths(Path(api.coursedir.root)).root / api.coursedir.feedback_directory
-    if release_it:
-        students = sorted(p.parent.name for p in folder.glob(f"*/{assignment_id}") if p.is_dir())
-        secret = [s for s in students if (folder / s / assignment_id / "submission_secret.txt").is_file()]
-        for student in sorted(set(students) - set(secret)):
-            (notes if notes is not None else []).append(
-                f"{student}: feedback in {folder / student / assignment_id} not released (no submission_secret.txt: "
-                "collected from an LMS zip or edited); send the HTML another way")
-        if secret == students:
-            _check(f"release feedback {assignment_id}", api.release_feedback(assignment_id))
-        else:
-            for student in secret:
-                _check(f"release feedback {assignment_id} {student}", api.release_feedback(assignment_id, student))
-    return len(list(folder.glob(f"*/{assignment_id}/*.html")))

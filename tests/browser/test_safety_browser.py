@@ -16,7 +16,8 @@ import pytest
 from nbgrader.api import Gradebook
 
 from course_tools.content.loader import Course
-from course_tools.grading.lifecycle import autograde, feedback
+from course_tools.grading.feedback import feedback
+from course_tools.grading.lifecycle import autograde
 from course_tools.rubric.course import CourseContext
 from course_tools.rubric.store import RubricStore
 from tests.browser.conftest import course_server, dashboard_notebook

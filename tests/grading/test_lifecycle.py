@@ -10,7 +10,8 @@ from nbgrader.api import Gradebook
 
 from course_tools.grading.coursedir import open_api
 from course_tools.grading.export import export
-from course_tools.grading.lifecycle import autograde, collect, feedback
+from course_tools.grading.feedback import feedback
+from course_tools.grading.lifecycle import autograde, collect
 from tests.support.exchange import LATE, ON_TIME, fetch_and_submit, set_submitted_time
 
 ALICE = {"phases": "First the Report is spread and discussed; then comes a longer programme of action.",

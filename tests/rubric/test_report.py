@@ -9,7 +9,7 @@ import pytest
 
 from course_tools.cli import main
 from course_tools.grading.export import export
-from course_tools.grading.lifecycle import feedback
+from course_tools.grading.feedback import feedback
 from course_tools.rubric.analytics import class_analytics
 from course_tools.rubric.grader import Grading
 from course_tools.widgets.instructor import analytics as widget_analytics

@@ -13,7 +13,7 @@ from nbgrader.api import Gradebook
 
 from course_tools.cli import main
 from course_tools.content.loader import Course, load_course
-from course_tools.grading.lifecycle import feedback
+from course_tools.grading.feedback import feedback
 from course_tools.rubric.grader import Grading
 from course_tools.rubric.report import write_report
 from course_tools.widgets.instructor.analytics import analytics_view

@@ -13,7 +13,8 @@ from sqlalchemy import create_engine, text
 from course_tools.content.loader import Course
 from course_tools.grading.backup import list_backups, restore_backup
 from course_tools.grading.coursedir import init_course
-from course_tools.grading.lifecycle import autograde, collect_batch, feedback
+from course_tools.grading.feedback import feedback
+from course_tools.grading.lifecycle import autograde, collect_batch
 from course_tools.rubric.grader import Grading
 from course_tools.rubric.store import RubricStore
 from tests.support.submissions import START, _dump, answered, drop

@@ -17,7 +17,8 @@ from nbgrader.api import Gradebook
 from traitlets.config import Config
 
 from course_tools.content.loader import Course
-from course_tools.grading.lifecycle import autograde, feedback
+from course_tools.grading.feedback import feedback
+from course_tools.grading.lifecycle import autograde
 from course_tools.grading.render_safe import LONG_ANSWER, render_markdown
 from course_tools.grading.sanitize import NeutraliseStudentHTML
 from course_tools.rubric.course import CourseContext
