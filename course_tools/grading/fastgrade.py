@@ -27,7 +27,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nbconvert.exporters import NotebookExporter
+import nbformat
+from nbconvert.exporters import Exporter, NotebookExporter
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbconvert.writers import FilesWriter
 from nbgrader import utils
@@ -45,7 +46,6 @@ from nbgrader.api import (
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import (
-    AssignLatePenalties,
     CheckCellMetadata,
     DeduplicateIds,
     IgnorePattern,
@@ -66,7 +66,7 @@ from course_tools.grading.intake import (
     expected_from_release,
     inspect_submission,
 )
-from course_tools.grading.late import clip_penalty
+from course_tools.grading.late import penalty_function
 from course_tools.grading.sanitize import NeutraliseStudentHTML
 
 CHUNK = 25
@@ -216,7 +216,7 @@ def _die_with_parent(parent: int) -> None:
 
 def _init_worker(root: str, snaps: dict[str, NotebookSnap], force: bool, expected: dict[str, Expected],
                  cap: int, graded: dict[str, object], parent: int | None = None) -> None:
-    from course_tools.grading.coursedir import load_config
+    from course_tools.grading.course_config import load_config
 
     if parent is not None:
         _die_with_parent(parent)
@@ -274,23 +274,19 @@ def _grade_student(assignment_id: str, student: str) -> StudentResult:
         writer: FilesWriter = _WORKER["writer"]
         writer.build_directory = dest
         for name, snap in _WORKER["snaps"].items():
-            path = os.path.join(src, f"{name}.ipynb")
             if name not in inspection.notebooks:
                 continue
-            repaired = inspection.notebooks[name]  # None: the submitted file is graded as it is
+            nb = inspection.notebooks[name]  # parsed once by the inspection, repaired where it had to be
             record = {"snapshot": snap, "grades": {}, "comments": {}}
-            steps = ((sanitize, path), (grade, os.path.join(dest, f"{name}.ipynb")))
-            for step, (exporter, filename) in enumerate(steps):
+            for exporter, path in ((sanitize, src), (grade, dest)):  # nbgrader writes and re-reads in between
                 resources = {"unique_key": name, "output_files_dir": f"{name}_files", "fastgrade": record,
+                             "metadata": {"name": name, "path": path},
                              "nbgrader": {"student": student, "assignment": assignment_id, "notebook": name,
                                           "db_url": cd.db_url}}
-                if step == 0 and repaired is not None:
-                    resources["metadata"] = {"name": name, "path": src}
-                    output, resources = exporter.from_notebook_node(repaired, resources=resources)
-                else:
-                    output, resources = exporter.from_filename(filename, resources=resources)
-                writer.write(output, resources, notebook_name=name)
-            record = resources["fastgrade"]  # nbconvert hands preprocessors a deep copy of resources
+                nb, resources = Exporter.from_notebook_node(exporter, nb, resources=resources)  # preprocessors only
+                record = resources["fastgrade"]  # nbconvert hands preprocessors a deep copy of resources
+            output = nbformat.writes(nb, version=grade.nbformat_version)  # as NotebookExporter writes it
+            writer.write(output if output.endswith("\n") else output + "\n", resources, notebook_name=name)
             result.notebooks[name] = {"grades": record["grades"], "comments": record["comments"]}
         for dirname, _, filenames in os.walk(dest):
             for filename in filenames:
@@ -392,20 +388,14 @@ def _apply(db, assignment, notebooks, cells, students, submissions, grades, comm
 
 
 def _assign_late_penalties(gb: Gradebook, config: Config, assignment_id: str, results: list[StudentResult]) -> None:
-    holder = AssignLatePenalties(config=config)
-    holder.assignment_id = assignment_id
-    holder.init_plugin()
+    """AssignLatePenalties for the graded students, in the same transaction as their grades."""
+    penalty = penalty_function(config, assignment_id)
     for result in results:
         submission = gb.find_submission(assignment_id, result.student)
-        seconds = submission.total_seconds_late
         for notebook in submission.notebooks:
-            if notebook.name not in result.notebooks:
-                continue
-            notebook.late_submission_penalty = None
-            if seconds > 0:
-                holder.student_id = result.student
-                penalty = holder.plugin_inst.late_submission_penalty(result.student, notebook.score, seconds)
-                notebook.late_submission_penalty = clip_penalty(penalty, notebook.score)
+            if notebook.name in result.notebooks:
+                notebook.late_submission_penalty = penalty(result.student, notebook.score,
+                                                           submission.total_seconds_late)
 
 
 def release_expectations(cd: CourseDirectory, assignment_id: str, names: list[str]) -> dict[str, Expected]:

@@ -53,11 +53,11 @@ class Problem:
 
 @dataclass
 class Inspection:
-    """What to grade for one student: notebook name -> notebook to grade (None: the file as is,
+    """What to grade for one student: notebook name -> the notebook as read (repaired where it had to be;
     missing key: nothing gradable), and the problems found."""
 
     student: str
-    notebooks: dict[str, object | None] = field(default_factory=dict)
+    notebooks: dict[str, object] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -212,7 +212,10 @@ def _insert_released(nb, expected: Expected, grade_id: str) -> None:
             break
     else:
         position = 0 if order.index(grade_id) == 0 else len(nb.cells)
-    nb.cells.insert(position, nbformat.from_dict(copy.deepcopy(expected.cells[grade_id])))
+    cell = nbformat.from_dict(copy.deepcopy(expected.cells[grade_id]))
+    if isinstance(cell.source, list):  # the release's JSON keeps lines; a read notebook holds one string
+        cell.source = "".join(cell.source)
+    nb.cells.insert(position, cell)
 
 
 def _restore_metadata(cell, released: dict, expected: Expected, inspection: Inspection, file: str) -> bool:
@@ -267,14 +270,12 @@ def inspect_submission(folder: Path, student: str, expected: dict[str, Expected]
         if path is None:
             continue
         used.add(path.name)
-        before = len(inspection.problems)
         nb = read_notebook(path, inspection, limits)
         if nb is None:
             continue
-        repaired = len(inspection.problems) > before  # bad UTF-8 or malformed metadata: grade the repaired copy
-        changed = check_cells(nb, exp, inspection, path.name, cap) if exp.cells else False
-        renamed = path.name != f"{name}.ipynb"
-        inspection.notebooks[name] = nb if (changed or repaired or renamed) else None
+        if exp.cells:
+            check_cells(nb, exp, inspection, path.name, cap)  # may cut an answer over the cap
+        inspection.notebooks[name] = nb  # what is graded: read once, repaired where it had to be
     for path in sorted(folder.iterdir()):
         if path.name not in used and path.name not in IGNORED and not path.name.startswith("."):
             if path.suffix == ".ipynb" and any(p.file == path.name for p in inspection.problems):
