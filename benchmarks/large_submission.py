@@ -76,7 +76,7 @@ def submission(root: Path, answers: int, megabytes: float) -> int:
     course = load_course()
     vocabulary = re.findall(r"[A-Za-z][a-z]+", " ".join(b.text for b in course.seed.values()))
     rng = random.Random(15)
-    nb = nbformat.read(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    nb = nbformat.read(root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)  # what students get
     cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
     for cell in cells[:answers]:
         cell.source = long_answer(int(megabytes * 1024 * 1024), rng, vocabulary)

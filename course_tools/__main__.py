@@ -1,3 +1,3 @@
-from course_tools.cli import main
+from course_tools.cli import run
 
-raise SystemExit(main())
+run()

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from jinja2 import Environment, FileSystemBytecodeCache
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.exporters.html import Highlight2HTML, WidgetsDataTypeFilter
-from jinja2 import Environment, FileSystemBytecodeCache
 from nbconvert.filters.strings import strip_files_prefix
 
 NO_ALT = "No description has been provided for this image"
