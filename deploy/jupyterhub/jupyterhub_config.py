@@ -27,6 +27,9 @@ c.ConfigurableHTTPProxy.pid_file = str(settings.private / "jupyterhub-proxy.pid"
 
 # --- state: in the runtime folder (git-ignored; MOBILIZING_HUB_RUNTIME moves it); the hub's own in hub/ (0700)
 c.JupyterHub.db_url = f"sqlite:///{settings.private / 'jupyterhub.sqlite'}"
+# A class hub set up under an older JupyterHub (e.g. 5) keeps its database across `make hub` runs: upgrade
+# its schema at start. JupyterHub first copies the SQLite file beside it (jupyterhub.sqlite.<date-time>).
+c.JupyterHub.upgrade_db = True
 c.JupyterHub.cookie_secret_file = str(settings.private / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(settings.private / "jupyterhub.pid")
 
