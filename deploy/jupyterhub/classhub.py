@@ -271,6 +271,17 @@ def admin_token(settings: HubSettings) -> str:
     return path.read_text().strip()
 
 
+def hub_environment(settings: HubSettings, token: str, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The hub process's environment (`make hub` and the tests): these settings, the admin token, and
+    the venv's bin first on PATH, because JupyterHub runs the `alembic` command it finds there when it
+    upgrades its database (c.JupyterHub.upgrade_db)."""
+    env = dict(os.environ if base is None else base)
+    env.update(settings.to_env())
+    env[ENV_PREFIX + "ADMIN_TOKEN"] = token
+    env["PATH"] = os.pathsep.join([str(VENV_BIN), env.get("PATH") or os.defpath])
+    return env
+
+
 def unreachable_dirs(path: Path) -> list[Path]:
     """Directories above `path` that other users cannot traverse (their servers need the venv)."""
     return [p for p in (path, *path.parents) if p.is_dir() and not p.stat().st_mode & 0o001]
@@ -410,11 +421,9 @@ def up(settings: HubSettings) -> int:
     print(f"  formgrader (instructors; open it in its own tab): {settings.url}/user/{first}/formgrader")
     print(f"  state: {settings.runtime} (passwords in hub/accounts.txt)  Ctrl-C stops the hub and every server\n",
           flush=True)
-    os.environ.update(settings.to_env())
-    os.environ[ENV_PREFIX + "ADMIN_TOKEN"] = token
     os.chdir(settings.private)
     hub = str(VENV_BIN / "jupyterhub")
-    os.execv(hub, [hub, "-f", str(CONFIG_FILE)])
+    os.execve(hub, [hub, "-f", str(CONFIG_FILE)], hub_environment(settings, token))
     return 0  # not reached
 
 

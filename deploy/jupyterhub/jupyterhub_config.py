@@ -27,6 +27,9 @@ c.ConfigurableHTTPProxy.pid_file = str(settings.private / "jupyterhub-proxy.pid"
 
 # --- state: in the runtime folder (git-ignored; MOBILIZING_HUB_RUNTIME moves it); the hub's own in hub/ (0700)
 c.JupyterHub.db_url = f"sqlite:///{settings.private / 'jupyterhub.sqlite'}"
+# A class hub set up under an older JupyterHub (e.g. 5) keeps its database across `make hub` runs: upgrade
+# its schema at start. JupyterHub first copies the SQLite file beside it (jupyterhub.sqlite.<date-time>).
+c.JupyterHub.upgrade_db = True
 c.JupyterHub.cookie_secret_file = str(settings.private / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(settings.private / "jupyterhub.pid")
 
@@ -66,9 +69,13 @@ c.JupyterHub.load_roles = [
     # the first two scopes are JupyterHub's defaults for the `server` role.
     {"name": "server", "scopes": ["users:activity!user", "access:servers!server",
                                   f"access:services!service={classhub.PULSE_SERVICE}"]},
-    # Users reach the pulse's page (it answers 403 unless they are in `instructors`).
-    {"name": "user", "scopes": ["self", f"access:services!service={classhub.PULSE_SERVICE}"]},
 ]
+# Users reach the pulse's page (it answers 403 unless they are in `instructors`): added to JupyterHub's
+# default `user` role (JupyterHub 6) instead of redefining it.
+c.JupyterHub.extra_user_scopes = {f"access:services!service={classhub.PULSE_SERVICE}"}
+# Every OAuth client of this hub (users' servers, the class pulse) is JupyterHub 6's HubOAuth, which sends
+# PKCE: refuse an authorization code requested without it.
+c.JupyterHub.oauth_require_pkce = True
 
 # --- user servers: the repo's .venv for everyone, JupyterLab in the user's home
 c.JupyterHub.spawner_class = "localprocess"  # real local users; SystemdSpawner needs systemd

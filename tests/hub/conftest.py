@@ -266,7 +266,7 @@ def class_hub() -> Iterator[ClassHub]:
     token = classhub.prepare_runtime(settings)
     passwords = classhub.ensure_users(settings)
     log = settings.private / "jupyterhub.log"
-    env = {**os.environ, **settings.to_env(), classhub.ENV_PREFIX + "ADMIN_TOKEN": token}
+    env = classhub.hub_environment(settings, token)
     with log.open("w") as out:
         proc = subprocess.Popen([str(classhub.VENV_BIN / "jupyterhub"), "-f", str(classhub.CONFIG_FILE)],
                                 cwd=settings.private, env=env, stdout=out, stderr=subprocess.STDOUT,

@@ -107,6 +107,37 @@ def test_students_get_403_on_the_page_and_the_api(class_hub: ClassHub) -> None:
     assert summary.status_code == 200 and "activities" in summary.json()
 
 
+def test_the_hub_is_jupyterhub_6_and_its_oauth_requires_pkce(class_hub: ClassHub) -> None:
+    """The pulse's login (JupyterHub 6's HubOAuth) asks the hub for a code with a PKCE challenge and gets
+    one; the same request without the challenge is refused (c.JupyterHub.oauth_require_pkce): OAuth sends
+    the client back an `invalid_request` error instead of a code."""
+    from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+
+    import requests
+
+    assert requests.get(f"{class_hub.url}/hub/api/", timeout=10).json()["version"].startswith("6.")
+    session = class_hub.users[INSTRUCTOR].session
+    login = session.get(f"{class_hub.url}{PULSE}", timeout=60, allow_redirects=False)
+    assert login.status_code == 302, login.status_code
+    authorize = urljoin(f"{class_hub.url}{PULSE}", login.headers["Location"])
+    url = urlsplit(authorize)
+    params = {k: v[0] for k, v in parse_qs(url.query).items()}
+    assert params["client_id"] == f"service-{classhub.PULSE_SERVICE}" and params["code_challenge_method"] == "S256"
+
+    def answer(query: dict[str, str]) -> dict[str, list[str]]:
+        response = session.get(url._replace(query=urlencode(query)).geturl(), timeout=60, allow_redirects=False)
+        assert response.status_code == 302, response.status_code
+        back = urlsplit(response.headers["Location"])
+        assert back.path == params["redirect_uri"], response.headers["Location"]
+        return parse_qs(back.query)
+
+    granted = answer(params)
+    assert granted["code"] and granted["state"] == [params["state"]], granted
+    refused = answer({k: v for k, v in params.items() if not k.startswith("code_challenge")})
+    assert "code" not in refused and refused["error"] == ["invalid_request"], refused
+    assert "challenge" in refused["error_description"][0].lower(), refused
+
+
 def test_a_forged_sender_is_recorded_as_the_tokens_owner(class_hub: ClassHub) -> None:
     sender, victim = STUDENTS
     body = {"user": victim, "lesson": "forgery", "activity": "who-sent", "score": 1, "choices": {}}
