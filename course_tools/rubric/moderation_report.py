@@ -83,7 +83,7 @@ def agreement_png(summary: ModerationSummary, path: Path) -> Path:
     questions = [q for q in summary.agreement.question if any(p.question == q for p in summary.pairs)]
     cols = min(3, max(len(questions), 1))
     rows = max(math.ceil(len(questions) / cols), 1)
-    fig = Figure(figsize=(max(3.2 * cols, 7.5), 3.2 * rows + 0.6))  # wide enough for the title and legend
+    fig = Figure(figsize=(max(3.2 * cols, 7.5), 3.4 * rows + 0.6), layout="constrained")  # room for titles
     axes = fig.subplots(rows, cols, squeeze=False)
     stats = summary.agreement.set_index("question")
     for ax, question in zip(axes.flat, questions, strict=False):
@@ -112,10 +112,9 @@ def agreement_png(summary: ModerationSummary, path: Path) -> Path:
         ax.axis("off")
     handles = {label: h for ax in axes.flat for h, label in zip(*ax.get_legend_handles_labels(), strict=True)}
     if handles:
-        fig.legend(handles.values(), handles.keys(), loc="lower center", ncol=3, fontsize=8, frameon=False)
+        fig.legend(handles.values(), handles.keys(), loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     fig.suptitle(f"{plain(summary.assignment)}: first vs second grade (Krippendorff's α, interval; "
                  "bigger dot: more answers)", fontsize=11)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
     fig.savefig(path, dpi=80)
     return path
 
