@@ -21,7 +21,7 @@ from course_tools.rubric.report import write_report
 from course_tools.rubric.store import RubricGrade
 from course_tools.widgets.instructor.dashboard import Dashboard
 from tests.paths import REPO
-from tests.rubric.test_agreement import two_grader_alpha
+from tests.support.agreement import two_grader_alpha
 from tests.support.classroom import FIRST, LAST, build_class, student_id
 from tests.support.gradebook import snapshot
 
