@@ -8,8 +8,9 @@ import argparse
 
 def add_command(subparsers, name: str, func, help: str, examples: str) -> argparse.ArgumentParser:
     """Register one subcommand whose --help ends with examples."""
+    summary = f"{help}  e.g. {examples.splitlines()[0].strip()}".replace("%", "%%")  # argparse %-formats it
     parser = subparsers.add_parser(
-        name, help=f"{help}  e.g. {examples.splitlines()[0].strip()}", description=help,
+        name, help=summary, description=help,
         epilog="examples:\n" + examples, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.set_defaults(func=func)

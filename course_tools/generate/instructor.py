@@ -32,6 +32,11 @@ def dashboard_notebook(course: Course) -> NotebookNode:
            "5. Press **Save and next ungraded**.\n\n"
            "Names stay hidden (blind grading) unless you tick *Show student names*. Under *Edit the rubric* "
            "you can change an item's points or text: every answer that received it is re-scored.\n\n"
+           "**Second marking (moderation).** Once the instructor has drawn a sample "
+           "(`course-tools moderate review6 --sample 20%`), a second grader runs "
+           "`view = dashboard(moderation=True, grader=\"their name\")` instead: only the sampled answers, blind "
+           "(no first score, comment or grader), and the grades are kept apart from nbgrader's gradebook until "
+           "the instructor resolves the differences (`course-tools report` lists them).\n\n"
            "The course directory is `course/` in the repository, or `$MOBILIZING_COURSE`."),
         code("from course_tools.widgets.instructor.dashboard import dashboard\nview = dashboard()"),
     ], "grading-dashboard", title="Grading dashboard")

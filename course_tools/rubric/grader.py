@@ -108,14 +108,16 @@ class Grading:
         return scored
 
     def save(self, assignment: str, question: str, student: str, applied: list[str] | tuple[str, ...],
-             adjustment: float = 0.0, comment: str = "", expected_version: int | None = None) -> Score:
+             adjustment: float = 0.0, comment: str = "", expected_version: int | None = None,
+             grader: str | None = None) -> Score:
         """Grade one answer; return its score (as written to nbgrader). With `expected_version` (the
         version of the grade the grader loaded, 0 if none) a grade saved meanwhile by someone else
-        raises StaleGrade instead of being overwritten."""
+        raises StaleGrade instead of being overwritten. `grader` records someone other than this
+        session's grader (a moderation resolution that takes the second grader's grade)."""
         rubric = self.rubric(assignment, question)
         score = scoring.compute(rubric, applied, adjustment)  # an unknown item raises before anything is written
         grade = RubricGrade(assignment, student, question, tuple(i.id for i in scoring.ordered(rubric, applied)),
-                            float(adjustment), comment, self.grader, now(), version=expected_version or 0)
+                            float(adjustment), comment, grader or self.grader, now(), version=expected_version or 0)
         self._write(rubric, [grade], check=expected_version is not None)
         return score
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure  # the object API: no pyplot state, no process-wide backend switch
 
 from course_tools.grading.csv_safe import write_csv
 from course_tools.rubric.analytics import ClassAnalytics, class_analytics, distribution
 from course_tools.rubric.grader import Grading
+
+if TYPE_CHECKING:
+    from course_tools.rubric.moderation_report import ModerationSummary
 
 
 def plain(text: object) -> str:
@@ -22,6 +26,7 @@ def plain(text: object) -> str:
 class Report:
     analytics: ClassAnalytics
     files: list[Path]
+    moderation: ModerationSummary | None = None  # when the assignment has a moderation sample
 
 
 def histogram_png(data: ClassAnalytics, path: Path) -> Path:
@@ -64,7 +69,12 @@ def items_png(data: ClassAnalytics, path: Path) -> Path:
     return path
 
 
-def write_report(grading: Grading, assignment: str, out: Path | None = None) -> Report:
+def write_report(grading: Grading, assignment: str, out: Path | None = None, margin: float | None = None) -> Report:
+    """The class analytics, plus the moderation section when a sample exists (`margin` in points
+    overrides the one recorded with the sample)."""
+    from course_tools.rubric.moderation_report import moderation_summary, write_moderation  # it uses `plain`
+
+    moderation = moderation_summary(grading, assignment, margin)  # first: a bad --margin writes nothing
     data = class_analytics(grading, assignment)
     folder = Path(out) if out else grading.ctx.root / "reports"
     folder.mkdir(parents=True, exist_ok=True)
@@ -74,7 +84,9 @@ def write_report(grading: Grading, assignment: str, out: Path | None = None) -> 
         files.append(write_csv(frame, folder / f"{assignment}_{name}.csv"))
     files.append(histogram_png(data, folder / f"{assignment}_hist.png"))
     files.append(items_png(data, folder / f"{assignment}_rubric_items.png"))
-    return Report(data, files)
+    if moderation is not None:
+        files += write_moderation(moderation, folder)
+    return Report(data, files, moderation)
 
 
 def summary_text(data: ClassAnalytics) -> str:

@@ -5,6 +5,10 @@ ticket. Blind by default (anonymous, stable labels; names only on request). Each
 its calibration answers (weak, adequate, strong, with the score and items each earns) so graders
 agree on the scale before the first answer. The answer is shown as escaped text with the key
 points' terms marked, never as live HTML. Every control has a visible label; status is in words.
+
+With `moderation=True` it is the second marker's view (course_tools.rubric.moderation): only the
+sampled answers, with no first score, comment or grader, names never shown, no rubric editing;
+saves go to rubric.db as second grades and leave nbgrader's gradebook alone.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from course_tools.content.models import Question
 from course_tools.rubric.course import NO_COURSE, course_dir, has_course
 from course_tools.rubric.grader import Grading
 from course_tools.rubric.highlight import highlight
+from course_tools.rubric.moderation import Moderation
 from course_tools.rubric.queue import Entry
 from course_tools.rubric.scoring import QuestionRubric, compute
 from course_tools.rubric.store import StaleGrade
@@ -67,8 +72,10 @@ class Dashboard:
     """Widgets plus the state of the submission on screen. Tests drive it by setting `.value` and
     calling `.click()` on its controls, as a grader would."""
 
-    def __init__(self, grading: Grading, assignment: str | None = None, question: str | None = None):
+    def __init__(self, grading: Grading, assignment: str | None = None, question: str | None = None,
+                 moderation: bool = False):
         self.grading = grading
+        self.moderation = Moderation(grading) if moderation else None
         self.entries: list[Entry] = []
         self.current: Entry | None = None
         self.dirty = False
@@ -139,17 +146,23 @@ class Dashboard:
             self.adjustment, self.comment, self.score,
             widgets.HBox([self.next_button, self.save_button, self.prev_nav, self.next_nav]), self.status,
         ], layout=widgets.Layout(width="66%"))
+        intro = ("<h2>Grading dashboard</h2><p>Grade one question for every submission. Names are hidden until "
+                 "you ask for them; answers are shown as plain text with the key points' terms "
+                 "<mark class='ma-kp'>marked</mark>.</p>")
+        if self.moderation is not None:
+            intro = ("<h2>Second marking</h2><p>Grade the sampled answers as if no one had graded them: the first "
+                     "grade is not shown, and yours is kept apart from it (nbgrader's gradebook is unchanged) "
+                     "until the instructor compares the two.</p>")
         self.root = widgets.VBox([
-            widgets.HTML(STYLE + "<h2>Grading dashboard</h2><p>Grade one question for every submission. Names "
-                         "are hidden until you ask for them; answers are shown as plain text with the key "
-                         "points' terms <mark class='ma-kp'>marked</mark>.</p>"),
-            widgets.HBox([self.assignment, self.question, self.show_names],
+            widgets.HTML(STYLE + intro),
+            widgets.HBox([self.assignment, self.question] + ([] if self.moderation else [self.show_names]),
                          layout=widgets.Layout(flex_flow="row wrap")),
             widgets.HBox([self.progress_bar, self.progress_text]), self.prompt, self.calibration,
             widgets.HBox([widgets.VBox([self.queue], layout=widgets.Layout(width="34%")), grading_box]),
-            self.editor,
-        ])
+        ] + ([] if self.moderation else [self.editor]))
         self.root.add_class("ma-dashboard")
+        if self.moderation is not None:
+            self.root.add_class("ma-moderation")
         self._load_questions(question)
 
     # --- loading ---------------------------------------------------------------------------------
@@ -173,12 +186,18 @@ class Dashboard:
         self.prompt.value = (f"<p><b>{html.escape(q)}</b> ({spec.points:g} points): {html.escape(spec.prompt)}</p>")
         self.calibration.value = calibration_html(spec, self.rubric)
         self._build_items()
-        self.entries = self.grading.queue(a, q)
+        self.entries = self._queue()
         self._refresh_queue_labels()
         self._update_progress()
         if not self.entries:
             self.current = None
             self.heading.value = ""
+            if self.moderation is not None:
+                self.answer.value = (f"<p role='status'>No answer to {html.escape(q)} is in {html.escape(a)}'s "
+                                     "moderation sample for you (answers you graded first are not shown). The "
+                                     f"instructor draws one with <code>course-tools moderate {html.escape(a)} "
+                                     "--sample 20%</code>.</p>")
+                return
             self.answer.value = (f"<p role='status'>No submissions of {html.escape(a)} in the gradebook yet: run "
                                  f"<code>course-tools collect {html.escape(a)}</code> and <code>course-tools "
                                  f"autograde {html.escape(a)}</code>.</p>")
@@ -199,10 +218,19 @@ class Dashboard:
         self.items.children = tuple(self.toggles.values())
         self.edit_item.options = [(f"{i.id} ({_points(i.points)})", i.id) for i in self.rubric.items]
 
+    def _queue(self) -> list[Entry]:
+        """The question's queue; in moderation, the sampled answers with no trace of their first grade."""
+        if self.moderation is not None:
+            return self.moderation.queue(self.assignment.value, self.question.value)
+        return self.grading.queue(self.assignment.value, self.question.value)
+
+    def _names(self) -> bool:
+        return self.show_names.value and self.moderation is None  # second marking is blind, always
+
     def _label(self, entry: Entry) -> str:
-        who = f"{entry.label} · {entry.name}" if self.show_names.value else entry.label
+        who = f"{entry.label} · {entry.name}" if self._names() else entry.label
         if entry.rubric is not None:
-            state = f"graded {entry.score:g}/{entry.max_score:g}"
+            state = f"{'second grade' if self.moderation else 'graded'} {entry.score:g}/{entry.max_score:g}"
         elif entry.no_response:
             state = "no response (0)"
         elif entry.graded:
@@ -224,15 +252,17 @@ class Dashboard:
         graded = sum(e.graded for e in self.entries)
         self.progress_bar.max = max(len(self.entries), 1)
         self.progress_bar.value = graded
-        self.progress_text.value = (f"<span role='status'>{graded} of {len(self.entries)} answers to "
-                                    f"{html.escape(str(self.question.value))} graded</span>")
+        what = "sampled answers to" if self.moderation else "answers to"
+        done = "second-marked" if self.moderation else "graded"
+        self.progress_text.value = (f"<span role='status'>{graded} of {len(self.entries)} {what} "
+                                    f"{html.escape(str(self.question.value))} {done}</span>")
 
     # --- one submission ------------------------------------------------------------------------
     def entry(self, student: str) -> Entry:
         return next(e for e in self.entries if e.student == student)
 
     def _show_heading(self, entry: Entry) -> None:
-        who = f"{entry.label} ({entry.name}, {entry.student})" if self.show_names.value else entry.label
+        who = f"{entry.label} ({entry.name}, {entry.student})" if self._names() else entry.label
         late = f" · submitted {entry.seconds_late / 3600:.1f} h late" if entry.late else ""
         self.heading.value = f"<h3>{html.escape(who + late)}</h3>"
 
@@ -303,12 +333,12 @@ class Dashboard:
             return False
         entry = self.current
         loaded = entry.rubric.version if entry.rubric is not None else 0
+        save = self.moderation.save_second if self.moderation else self.grading.save
         try:
-            score = self.grading.save(self.assignment.value, self.question.value, entry.student, self.applied(),
-                                      float(self.adjustment.value or 0.0), self.comment.value,
-                                      expected_version=loaded)
+            score = save(self.assignment.value, self.question.value, entry.student, self.applied(),
+                         float(self.adjustment.value or 0.0), self.comment.value, expected_version=loaded)
         except StaleGrade as exc:  # another grader saved it meanwhile: show theirs, keep nothing of ours silently
-            self.entries = self.grading.queue(self.assignment.value, self.question.value)
+            self.entries = self._queue()
             self._refresh_queue_labels()
             self._update_progress()
             self.show(entry.student)
@@ -318,13 +348,14 @@ class Dashboard:
             self.status.value = f"<span role='alert'>Not saved: {html.escape(str(exc))}</span>"
             return False
         self.dirty = False
-        self.entries = self.grading.queue(self.assignment.value, self.question.value)
+        self.entries = self._queue()
         self.current = self.entry(entry.student)
         self._refresh_queue_labels()
         self._update_progress()
         self._update_score()
-        self.saved_note = (f"Saved {entry.label}: {score.total:g} / {self.rubric.max_points:g} points, "
-                           "written to nbgrader's gradebook.")
+        where = ("kept as the second grade (the gradebook is unchanged)" if self.moderation
+                 else "written to nbgrader's gradebook")
+        self.saved_note = f"Saved {entry.label}: {score.total:g} / {self.rubric.max_points:g} points, {where}."
         self._say(self.saved_note)
         return True
 
@@ -345,7 +376,8 @@ class Dashboard:
         index = next(i for i, e in enumerate(self.entries) if e.student == self.current.student)
         target = self._next_ungraded(index)
         if target is None:
-            self._say(f"{self.saved_note} All {len(self.entries)} answers to this question are graded.")
+            self._say(f"{self.saved_note} All {len(self.entries)} answers to this question are "
+                      f"{'second-marked' if self.moderation else 'graded'}.")
             return True
         self.show(target)
         self._say(self.saved_note)
@@ -404,13 +436,16 @@ class Dashboard:
         return count
 
 
-def dashboard(course: Path | str | None = None) -> Dashboard | None:
-    """Show the grading dashboard for the course directory (see `course_dir`), or say what is missing."""
+def dashboard(course: Path | str | None = None, moderation: bool = False,
+              grader: str | None = None) -> Dashboard | None:
+    """Show the grading dashboard for the course directory (see `course_dir`), or say what is missing.
+    `moderation=True`: second marking of the sample drawn by `course-tools moderate` (blind); `grader`
+    names who grades (default: the login name), which second marking needs to tell graders apart."""
     root = course_dir(course)
     if not has_course(root):
         display(HTML(f"<p role='status'><b>Grading dashboard:</b> {html.escape(NO_COURSE)} "
                      f"(looked in <code>{html.escape(str(root))}</code>).</p>"))
         return None
-    view = Dashboard(Grading(root))
+    view = Dashboard(Grading(root, grader=grader), moderation=moderation)
     display(view.root)
     return view
