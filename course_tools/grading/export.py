@@ -1,4 +1,5 @@
-"""Grades out of nbgrader's gradebook: one row per student, one column per question, in one query.
+"""Grades out of nbgrader's gradebook: one row per student, one column per question, in one query
+(grading/gradebook.py), without importing nbgrader.
 
 Stock `nbgrader export` writes totals only; instructors and LMSs want per-question scores too.
 A question's score follows nbgrader's own rule (Grade.score): the manual score if there is one,
@@ -11,35 +12,14 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
-from sqlalchemy import create_engine, text
 
 from course_tools import CourseToolsError
 from course_tools.grading.course_config import CourseSettings
-from course_tools.grading.coursedir import open_api
 from course_tools.grading.csv_safe import write_csv
+from course_tools.grading.gradebook import engine_for, export_rows, graded_cell_maxima
 from course_tools.grading.late import reapply_late_penalties
 
 FORMATS = ("csv", "canvas", "moodle")
-
-QUERY = text("""
-SELECT s.id AS student_id, s.first_name, s.last_name, s.email,
-       sa.timestamp, a.duedate, sn.late_submission_penalty AS penalty, sn.id AS notebook,
-       bc.name AS cell, g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade
-FROM student s
-JOIN assignment a ON a.name = :assignment
-LEFT JOIN submitted_assignment sa ON sa.student_id = s.id AND sa.assignment_id = a.id
-LEFT JOIN submitted_notebook sn ON sn.assignment_id = sa.id
-LEFT JOIN grade g ON g.notebook_id = sn.id
-LEFT JOIN base_cell bc ON bc.id = g.cell_id
-ORDER BY s.id
-""")
-
-MAX_QUERY = text("""
-SELECT bc.name AS cell, gc.max_score FROM grade_cells gc
-JOIN base_cell bc ON bc.id = gc.id JOIN notebook n ON n.id = bc.notebook_id
-JOIN assignment a ON a.id = n.assignment_id WHERE a.name = :assignment
-""")
-
 
 def question_order(source_dir: Path) -> list[str]:
     """Grade ids in the order students see them (the gradebook keeps no order)."""
@@ -53,11 +33,9 @@ def question_order(source_dir: Path) -> list[str]:
 
 
 def grade_table(db_url: str, assignment_id: str, order: list[str] | None = None) -> pd.DataFrame:
-    engine = create_engine(db_url)
-    with engine.connect() as conn:
-        rows = pd.read_sql(QUERY, conn, params={"assignment": assignment_id})
-        maxima = pd.read_sql(MAX_QUERY, conn, params={"assignment": assignment_id})
-    engine.dispose()
+    with engine_for(db_url).connect() as conn:
+        rows = pd.read_sql(export_rows(db_url, assignment_id), conn)
+        maxima = pd.read_sql(graded_cell_maxima(db_url, assignment_id), conn)
     if maxima.empty:
         raise CourseToolsError(f"assignment '{assignment_id}': not in the gradebook (run `course-tools assign`)")
     cells = [c for c in (order or []) if c in set(maxima.cell)] + sorted(set(maxima.cell) - set(order or []))
@@ -120,9 +98,7 @@ def export(root: Path, assignment_id: str, out: Path, fmt: str = "csv", title: s
         raise CourseToolsError(f"--format {fmt}: unknown (use one of {', '.join(FORMATS)})")
     settings = CourseSettings.load(Path(root))
     reapply_late_penalties(settings.db_url, assignment_id, settings.config)
-    api = open_api(root)
-    source = Path(api.coursedir.format_path(api.coursedir.source_directory, ".", assignment_id))
-    table = grade_table(api.coursedir.db_url, assignment_id, question_order(source))
+    table = grade_table(settings.db_url, assignment_id, question_order(settings.root / "source" / assignment_id))
     name = title or assignment_id
     frame = {"csv": lambda: table, "canvas": lambda: canvas_table(table, name),
              "moodle": lambda: moodle_table(table, name)}[fmt]()

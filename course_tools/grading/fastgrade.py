@@ -63,10 +63,11 @@ from course_tools.grading.intake import (
     BatchReport,
     Expected,
     Problem,
-    expected_from_release,
     inspect_submission,
+    release_expectations,
 )
 from course_tools.grading.late import penalty_function
+from course_tools.grading.roster import on_roster
 from course_tools.grading.sanitize import NeutraliseStudentHTML
 
 CHUNK = 25
@@ -396,18 +397,6 @@ def _assign_late_penalties(gb: Gradebook, config: Config, assignment_id: str, re
             if notebook.name in result.notebooks:
                 notebook.late_submission_penalty = penalty(result.student, notebook.score,
                                                            submission.total_seconds_late)
-
-
-def release_expectations(cd: CourseDirectory, assignment_id: str, names: list[str]) -> dict[str, Expected]:
-    """What each notebook of the released (student) version holds, to compare submissions with."""
-    folder = Path(cd.format_path(cd.release_directory, ".", assignment_id))
-    return {name: expected_from_release(folder / f"{name}.ipynb") for name in names}
-
-
-def on_roster(db_url: str, course_id: str) -> set[str]:
-    """Students with a name in the gradebook (imported from a roster, not created by autograde)."""
-    with Gradebook(db_url, course_id) as gb:
-        return {s.id for s in gb.db.query(Student) if s.first_name or s.last_name or s.email}
 
 
 def fast_autograde(api: NbGraderAPI, assignment_id: str, force: bool = False,

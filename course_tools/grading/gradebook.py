@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import MetaData, Table, create_engine, select, update
+from sqlalchemy import MetaData, Select, Table, and_, create_engine, select, update
 from sqlalchemy.engine import Engine
 
-TABLES = ("assignment", "notebook", "base_cell", "grade_cells", "task_cells", "submitted_assignment",
+TABLES = ("student", "assignment", "notebook", "base_cell", "grade_cells", "task_cells", "submitted_assignment",
           "submitted_notebook", "grade", "comment")
 
 _ENGINES: dict[str, Engine] = {}
@@ -118,3 +118,31 @@ def write_late_penalties(db_url: str, assignment_id: str,
                 value = penalty(student, g.score, g.seconds_late)
             db.execute(update(sn).where(sn.c.id == g.submitted_notebook).values(late_submission_penalty=value))
     return len(late_students)
+
+
+def export_rows(db_url: str, assignment_id: str) -> Select:
+    """Every student (submitted or not) with each grade of the assignment: one row per student and
+    grade, for export."""
+    t = tables(db_url)
+    s, a, sa, sn = t["student"], t["assignment"], t["submitted_assignment"], t["submitted_notebook"]
+    g, bc = t["grade"], t["base_cell"]
+    return (select(s.c.id.label("student_id"), s.c.first_name, s.c.last_name, s.c.email, sa.c.timestamp,
+                   a.c.duedate, sn.c.late_submission_penalty.label("penalty"), sn.c.id.label("notebook"),
+                   bc.c.name.label("cell"), g.c.auto_score, g.c.manual_score, g.c.extra_credit,
+                   g.c.needs_manual_grade)
+            .select_from(s.join(a, a.c.name == assignment_id)
+                         .outerjoin(sa, and_(sa.c.student_id == s.c.id, sa.c.assignment_id == a.c.id))
+                         .outerjoin(sn, sn.c.assignment_id == sa.c.id)
+                         .outerjoin(g, g.c.notebook_id == sn.c.id)
+                         .outerjoin(bc, bc.c.id == g.c.cell_id))
+            .order_by(s.c.id))
+
+
+def graded_cell_maxima(db_url: str, assignment_id: str) -> Select:
+    """Each grade cell of the assignment and its points."""
+    t = tables(db_url)
+    gc, bc, nb, a = t["grade_cells"], t["base_cell"], t["notebook"], t["assignment"]
+    return (select(bc.c.name.label("cell"), gc.c.max_score)
+            .select_from(gc.join(bc, bc.c.id == gc.c.id).join(nb, nb.c.id == bc.c.notebook_id)
+                         .join(a, a.c.id == nb.c.assignment_id))
+            .where(a.c.name == assignment_id))

@@ -27,12 +27,16 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 from nbgrader import utils
 
 from course_tools.grading.limits import DEFAULT_ANSWER_CAP, Limits, limits_for, size_text
 from course_tools.grading.notebook_shape import check_shape, is_checksum, short
+
+if TYPE_CHECKING:
+    from nbgrader.coursedir import CourseDirectory
 
 __all__ = ["DEFAULT_ANSWER_CAP", "BatchReport", "Expected", "Inspection", "Problem", "inspect_submission"]
 IGNORED = {"timestamp.txt", "submission_secret.txt", ".ipynb_checkpoints"}  # nbgrader's own files
@@ -317,3 +321,9 @@ class BatchReport:
         details = "; ".join(f"{s} ({need[s][0].text.split(' (')[0]}{', ...' if len(need[s]) > 1 else ''})"
                             for s in sorted(need))
         return text + f"; {len(need)} need attention: {details}"
+
+
+def release_expectations(cd: CourseDirectory, assignment_id: str, names: list[str]) -> dict[str, Expected]:
+    """What each notebook of the released (student) version holds, to compare submissions with."""
+    folder = Path(cd.format_path(cd.release_directory, ".", assignment_id))
+    return {name: expected_from_release(folder / f"{name}.ipynb") for name in names}

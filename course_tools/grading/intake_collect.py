@@ -102,7 +102,7 @@ def keep_replaced(api: NbGraderAPI, assignment_id: str, students: list[str], bac
 def report_collected(api: NbGraderAPI, assignment_id: str, students: list[str], roster: set[str],
                      report: BatchReport) -> None:
     """Check each newly collected submission (nothing is repaired here: autograde does that)."""
-    from course_tools.grading.fastgrade import release_expectations
+    from course_tools.grading.intake import release_expectations
 
     cd = api.coursedir
     with Gradebook(cd.db_url, cd.course_id) as gb:
@@ -155,7 +155,7 @@ def collect_steps(root: Path, assignment_id: str, report: BatchReport,
     about to be `replaced` in that backup, `file_them` into submitted/, then check every
     submission whose files changed (intake) and whether its student is on the roster."""
     from course_tools.grading.coursedir import open_api
-    from course_tools.grading.fastgrade import on_roster
+    from course_tools.grading.roster import on_roster
 
     api = open_api(root)
     cd = api.coursedir

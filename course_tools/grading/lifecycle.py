@@ -103,7 +103,8 @@ def autograde_batch(root: Path, assignment_id: str, force: bool = False, progres
 
 
 def _autograde_batch(root: Path, assignment_id: str, force: bool, progress: Progress, workers: int) -> BatchReport:
-    from course_tools.grading.fastgrade import fast_autograde, is_manual_only, release_expectations
+    from course_tools.grading.fastgrade import fast_autograde, is_manual_only
+    from course_tools.grading.intake import release_expectations
 
     api = open_api(root)
     backup_course(Path(api.coursedir.root), "autograde")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, Student
 
 from course_tools import CourseToolsError
 from course_tools.grading.coursedir import open_api
@@ -77,3 +77,9 @@ def import_roster(root: Path, path: Path) -> RosterReport:
                                         email=row["email"] or None)
             report.imported.append(row["id"])
     return report
+
+
+def on_roster(db_url: str, course_id: str) -> set[str]:
+    """Students with a name in the gradebook (imported from a roster, not created by autograde)."""
+    with Gradebook(db_url, course_id) as gb:
+        return {s.id for s in gb.db.query(Student) if s.first_name or s.last_name or s.email}

@@ -224,7 +224,7 @@ def zip_collect(root: Path, assignment_id: str, archive: Path, pattern: str = DE
 def _zip_collect(root: Path, assignment_id: str, archive: Path, pattern: str,
                  map_file: Path | None) -> BatchReport:
     from course_tools.grading.coursedir import open_api
-    from course_tools.grading.fastgrade import on_roster
+    from course_tools.grading.roster import on_roster
 
     archive = Path(archive)
     if not zipfile.is_zipfile(archive):
