@@ -33,12 +33,10 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbconvert.writers import FilesWriter
 from nbgrader import utils
 from nbgrader.api import (
-    BaseCell,
     Comment,
     Grade,
     Gradebook,
     MissingEntry,
-    Notebook,
     Student,
     SubmittedAssignment,
     SubmittedNotebook,
@@ -58,6 +56,7 @@ from traitlets.config import Config
 
 from course_tools import CourseToolsError
 from course_tools.grading.coursedir import submitted_folders
+from course_tools.grading.gradebook import answer_rows
 from course_tools.grading.intake import (
     DEFAULT_ANSWER_CAP,
     BatchReport,
@@ -332,16 +331,8 @@ def write_results(api: NbGraderAPI, assignment_id: str, results: list[StudentRes
         students = {s.id for s in db.query(Student.id)}
         submissions = {s.student_id: s for s in db.query(SubmittedAssignment).filter(
             SubmittedAssignment.assignment_id == assignment.id)}
-        grades: dict[tuple[str, str, str], Grade] = {}
-        comments: dict[tuple[str, str, str], Comment] = {}
-        for model, store in ((Grade, grades), (Comment, comments)):
-            rows = db.query(model, SubmittedAssignment.student_id, Notebook.name, BaseCell.name).join(
-                SubmittedNotebook, model.notebook_id == SubmittedNotebook.id).join(
-                SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id).join(
-                Notebook, SubmittedNotebook.notebook_id == Notebook.id).join(
-                BaseCell, model.cell_id == BaseCell.id).filter(SubmittedAssignment.assignment_id == assignment.id)
-            for row, student, notebook, cell in rows:
-                store[(student, notebook, cell)] = row
+        grades: dict[tuple[str, str, str], Grade] = answer_rows(db, Grade, assignment_id)  # type: ignore[assignment]
+        comments: dict[tuple[str, str, str], Comment] = answer_rows(db, Comment, assignment_id)  # type: ignore[assignment]
         with db.no_autoflush:
             _apply(db, assignment, notebooks, cells, students, submissions, grades, comments, results)
         db.flush()

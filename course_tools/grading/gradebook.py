@@ -146,3 +146,30 @@ def graded_cell_maxima(db_url: str, assignment_id: str) -> Select:
             .select_from(gc.join(bc, bc.c.id == gc.c.id).join(nb, nb.c.id == bc.c.notebook_id)
                          .join(a, a.c.id == nb.c.assignment_id))
             .where(a.c.name == assignment_id))
+
+
+def answer_rows(db: object, model: type, assignment_id: str, students: set[str] | None = None,
+                cells: set[str] | None = None) -> dict[tuple[str, str, str], object]:
+    """nbgrader ORM rows of `model` (Grade or Comment) of one assignment, by (student, notebook, cell), in
+    one query: for the writers that update them inside nbgrader's own session (autograde, rubric sync).
+    Only they import nbgrader.api, so this module does not at import time."""
+    from nbgrader.api import (  # noqa: PLC0415
+        Assignment,
+        BaseCell,
+        Notebook,
+        SubmittedAssignment,
+        SubmittedNotebook,
+    )
+
+    query = (db.query(model, SubmittedAssignment.student_id, Notebook.name, BaseCell.name)
+             .join(SubmittedNotebook, model.notebook_id == SubmittedNotebook.id)
+             .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+             .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+             .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
+             .join(BaseCell, model.cell_id == BaseCell.id)
+             .filter(Assignment.name == assignment_id))
+    if students is not None:
+        query = query.filter(SubmittedAssignment.student_id.in_(students))
+    if cells is not None:
+        query = query.filter(BaseCell.name.in_(cells))
+    return {(student, notebook, cell): row for row, student, notebook, cell in query}

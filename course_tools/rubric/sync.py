@@ -14,14 +14,12 @@ from nbgrader.api import (
     Comment,
     Grade,
     Gradebook,
-    GradeCell,
-    SolutionCell,
     SubmittedAssignment,
-    SubmittedNotebook,
 )
 from traitlets.config import Config
 
 from course_tools import CourseToolsError
+from course_tools.grading.gradebook import answer_rows
 from course_tools.grading.late import penalty_function
 from course_tools.rubric.scoring import QuestionRubric, Score, ordered
 from course_tools.rubric.store import RubricGrade
@@ -55,19 +53,6 @@ def gradebook_comment(rubric: QuestionRubric, grade: RubricGrade, score: Score) 
     return "\n".join(lines)
 
 
-def _by_student_and_cell(db, entity, cell_table, assignment: str, students: set[str],
-                         questions: set[str]) -> dict[tuple[str, str], object]:
-    """Grades (or comments) of these students' answers to these questions, in one query."""
-    rows = (db.query(entity, SubmittedAssignment.student_id, cell_table.name)
-            .join(cell_table, entity.cell_id == cell_table.id)
-            .join(SubmittedNotebook, entity.notebook_id == SubmittedNotebook.id)
-            .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-            .filter(Assignment.name == assignment, SubmittedAssignment.student_id.in_(students),
-                    cell_table.name.in_(questions)))
-    return {(student, cell): row for row, student, cell in rows}
-
-
 def write_gradebook(db_url: str, course_id: str, assignment: str, writes: Iterable[Write],
                     config: Config | None = None) -> int:
     """Apply every write in one transaction; return how many answers changed. Grades and comments
@@ -79,8 +64,8 @@ def write_gradebook(db_url: str, course_id: str, assignment: str, writes: Iterab
     questions = {w.question for w in writes}
     with Gradebook(db_url, course_id) as gb:
         db = gb.db
-        grades = _by_student_and_cell(db, Grade, GradeCell, assignment, students, questions)
-        comments = _by_student_and_cell(db, Comment, SolutionCell, assignment, students, questions)
+        grades = {(s, c): row for (s, _, c), row in answer_rows(db, Grade, assignment, students, questions).items()}
+        comments = {(s, c): row for (s, _, c), row in answer_rows(db, Comment, assignment, students, questions).items()}
         for w in writes:
             grade = grades.get((w.student, w.question))
             if grade is None:
