@@ -9,11 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
 
 from course_tools.cli import main
 from course_tools.content.loader import Course
 from tests.paths import CONTENT, REPO
+from tests.support.cli import edit_yaml
 
 STOPWORDS = frozenset({
     "the", "and", "for", "with", "that", "this", "from", "their", "into", "which", "would", "should",
@@ -21,12 +21,6 @@ STOPWORDS = frozenset({
     "they", "were", "being", "must", "some", "many", "between", "within", "under", "over", "only", "both",
     "including", "among", "about", "through",
 })
-
-
-def edit_yaml(path: Path, change: Callable[[dict], None]) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
 def run_check(content: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:

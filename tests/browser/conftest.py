@@ -9,45 +9,27 @@ Helpers: `lab.open(page, "00_overview.ipynb")`, `lab.run_all(page)`, `lab.wait_i
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from course_tools.rubric.course import COURSE_ENV
 from tests.paths import CONTENT, NOTEBOOKS, REPO
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-ARTIFACTS = REPO / "artifacts" / "browser"
-BIN = Path(sys.executable).parent
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.is_file():
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{CHROMIUM} is missing and CI=true: run 'make chromium' (browser tests must run in CI)")
-    pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium ('make chromium') to run browser tests")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support.servers import (  # noqa: F401 (the hub tests import some from here)
+    ARTIFACTS,
+    BIN,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    require_chromium,
+    wait_for_server,
+)
 
 
 @dataclass
@@ -106,54 +88,10 @@ class Lab:
         return path
 
 
-def _wait_for_server(url: str, token: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.25)  # polling interval while the server starts, not a wait on the page
-    raise RuntimeError(f"jupyter lab did not answer within {timeout}s:\n{log.read_text()[-3000:]}")
-
-
-@contextlib.contextmanager
-def course_server(root: Path, scratch: Path) -> Iterator[tuple[str, str]]:
-    """A Jupyter server started in a course directory, so formgrader reads its nbgrader_config.py (the
-    lab's server was configured for the notebooks, not for that course); yields (url, token)."""
-    token, port = secrets.token_hex(16), _free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(scratch / "config"), "JUPYTER_RUNTIME_DIR": str(scratch / "runtime")}
-    command = [str(BIN / "jupyter"), "server", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
-    if os.getuid() == 0:
-        command.append("--allow-root")
-    log = scratch / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_server(url, token, proc, log)
-        yield url, token
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
-
-
-def dashboard_notebook(lab_root: Path, course_root: Path, name: str) -> None:
-    """A copy of the generated grading dashboard notebook that points at `course_root`."""
-    nb = nbformat.read(NOTEBOOKS / "instructor" / "grading_dashboard.ipynb", as_version=4)
-    nb.cells.insert(1, nbformat.v4.new_code_cell(f"%env {COURSE_ENV}={course_root}"))
-    nbformat.write(nb, lab_root / "instructor" / name)
-
-
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     """A JupyterLab server on a free loopback port, serving a temp copy of notebooks/."""
-    _require_chromium()
+    require_chromium()
     base = tmp_path_factory.mktemp("lab")
     root = Path(shutil.copytree(NOTEBOOKS, base / "notebooks",
                                 ignore=shutil.ignore_patterns(".progress.json*", ".ipynb_checkpoints")))
@@ -162,7 +100,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}', encoding="utf-8")
     progress = base / "state" / "progress.json"
     progress.parent.mkdir()
-    token, port = secrets.token_hex(16), _free_port()
+    token, port = secrets.token_hex(16), free_port()
     env = {**os.environ, "MOBILIZING_PROGRESS": str(progress), "MOBILIZING_CONTENT": str(CONTENT),
            "PYTHONPATH": str(REPO),  # kernels import this checkout's course_tools, whichever one is installed
            "MPLBACKEND": "Agg", "JUPYTER_CONFIG_DIR": str(base / "config"),
@@ -179,7 +117,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for_server(url, token, proc, log)
+        wait_for_server(url, token, proc, log)
         yield Lab(url, token, root, progress, log)
     finally:
         if proc.poll() is None:
@@ -221,3 +159,5 @@ def page(browser_context) -> Iterator[object]:
 
 
 from tests.browser.a11y import pytest_terminal_summary  # noqa: E402, F401 (axe results per page, at the end)
+
+_require_chromium, _free_port = require_chromium, free_port  # the names tests/hub imports today

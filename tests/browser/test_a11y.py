@@ -11,8 +11,8 @@ import pytest
 from course_tools.content.loader import Course
 from course_tools.generate.notebooks import lesson_filename
 from tests.browser.a11y import audit, explain
-from tests.browser.conftest import dashboard_notebook
 from tests.support.classroom import build_class
+from tests.support.servers import dashboard_notebook
 
 pytestmark = pytest.mark.browser
 

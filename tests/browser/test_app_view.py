@@ -13,20 +13,13 @@ from course_tools.generate.apps import APP_ROOT
 from course_tools.generate.notebooks import lesson_filename
 from tests.browser.a11y import audit, explain
 from tests.support.browser import answer_first_control
+from tests.support.servers import open_app
 
 pytestmark = pytest.mark.browser
 
 APP_ACTIVITY = ".ma-activity"
 LESSONS = ["overview", "global_follow_up", "national_follow_up", "policy_coherence", "policy_dialogue",
            "policy_forum", "support"]
-
-
-def open_app(lab, page, filename: str) -> None:
-    """Open a lesson's app view and wait until Voila has run it and every widget is shown."""
-    page.goto(f"{lab.url}/voila/render/{filename}?token={lab.token}")
-    page.wait_for_selector(".jp-OutputArea-output", timeout=120_000)
-    page.wait_for_function("() => !document.body.innerText.includes('Loading widget')"
-                           " && !document.querySelector('.voila-spinner:not([style*=\"none\"])')", timeout=120_000)
 
 
 def answer_first(page) -> tuple[str, str]:

@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 from course_tools.content.loader import Course
 from course_tools.rubric.course import CourseContext
 from course_tools.rubric.store import RubricStore
-from tests.browser.conftest import course_server, dashboard_notebook
 from tests.support.classroom import XSS, build_class
+from tests.support.servers import course_server, dashboard_notebook
 
 pytestmark = pytest.mark.browser
 

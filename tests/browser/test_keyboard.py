@@ -7,7 +7,7 @@ import pytest
 
 from course_tools.content.loader import Course
 from course_tools.generate.notebooks import lesson_filename
-from tests.browser.test_app_view import open_app
+from tests.support.servers import open_app
 
 pytestmark = pytest.mark.browser
 

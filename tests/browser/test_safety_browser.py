@@ -20,10 +20,10 @@ from course_tools.grading.feedback import feedback
 from course_tools.grading.lifecycle import autograde
 from course_tools.rubric.course import CourseContext
 from course_tools.rubric.store import RubricStore
-from tests.browser.conftest import course_server, dashboard_notebook
 from tests.safety.payloads import ANSWER, HTML_OUTPUT, VISIBLE
 from tests.safety.xss_corpus import LABELS, PNG, VECTOR_LABELS, corpus_answer, corpus_cells
 from tests.support.classroom import build_class, student_id
+from tests.support.servers import course_server, dashboard_notebook
 
 pytestmark = pytest.mark.browser
 

@@ -1,59 +1,9 @@
-"""Shared set-up for the grading tests: the fixture content, a fresh course, students who
-fetch and submit through nbgrader's exchange."""
+"""The grading fixtures (fixture content, a released Review #6): tests/support/grading_course.py."""
 
-from __future__ import annotations
-
-import shutil
-from pathlib import Path
-
-import pytest
-
-from course_tools.content.loader import Course, load_course
-from course_tools.grading.coursedir import init_course
-from course_tools.grading.lifecycle import assign, release
-from course_tools.grading.roster import import_roster
-from tests.support.exchange import CONTENT, STUDENTS
-
-
-@pytest.fixture(scope="session")
-def course() -> Course:
-    return load_course(CONTENT)
-
-
-@pytest.fixture(scope="session")
-def course_template(tmp_path_factory: pytest.TempPathFactory, course: Course) -> Path:
-    """A course with the roster, made once: each test gets a copy (the config's paths are relative
-    to the folder, so a copy is a complete course of its own)."""
-    root = tmp_path_factory.mktemp("course-template") / "course"
-    init_course(course, root)
-    roster = root.parent / "roster.csv"
-    roster.write_text("id,first_name,last_name,email\n" + "".join(",".join(s) + "\n" for s in STUDENTS))
-    import_roster(root, roster)
-    return root
-
-
-@pytest.fixture(scope="session")
-def released_template(tmp_path_factory: pytest.TempPathFactory, course_template: Path, course: Course) -> Path:
-    """The same course with Review #6 assigned and released, made once."""
-    root = tmp_path_factory.mktemp("released-template") / "course"
-    shutil.copytree(course_template, root, symlinks=True)
-    assign(course, root, "review6")
-    release(root, "review6")
-    return root
-
-
-@pytest.fixture
-def course_root(tmp_path: Path, course_template: Path) -> Path:
-    root = tmp_path / "course"
-    shutil.copytree(course_template, root, symlinks=True)
-    return root
-
-
-@pytest.fixture
-def released(tmp_path: Path, released_template: Path) -> Path:
-    """tmp_path/course with Review #6 released (the same folder `course_root` names, if both are used)."""
-    root = tmp_path / "course"
-    if root.exists():
-        shutil.rmtree(root)
-    shutil.copytree(released_template, root, symlinks=True)
-    return root
+from tests.support.grading_course import (  # noqa: F401 (pytest fixtures)
+    course,
+    course_root,
+    course_template,
+    released,
+    released_template,
+)

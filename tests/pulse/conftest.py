@@ -1,1 +1,3 @@
-from tests.widgets.conftest import specs, store  # noqa: F401 (the sample activities and a progress file)
+"""The sample activities and a progress file: tests/support/samples.py."""
+
+from tests.support.samples import specs, store  # noqa: F401 (pytest fixtures)

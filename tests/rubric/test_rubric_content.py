@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from course_tools.cli import main
-from tests.test_content import edit_yaml
+from tests.support.cli import edit_yaml
 
 FILE = "content/assignments/review6.yaml"
 

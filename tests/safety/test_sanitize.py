@@ -22,11 +22,11 @@ from course_tools.grading.lifecycle import autograde
 from course_tools.grading.render_safe import LONG_ANSWER, render_markdown
 from course_tools.grading.sanitize import NeutraliseStudentHTML
 from course_tools.rubric.course import CourseContext
-from tests.browser.conftest import course_server
 from tests.safety.html_check import content_security_policy, dangers, image_sources, text_of
 from tests.safety.payloads import ANSWER, HTML_OUTPUT
 from tests.safety.xss_corpus import ATTACHMENTS, LABELS, PNG, VECTORS, corpus_cells, label
 from tests.support.classroom import build_class, student_id
+from tests.support.servers import course_server
 
 A = "review6"
 HOSTILE, CLEAN = student_id(1), student_id(2)

@@ -10,7 +10,7 @@ import pytest
 from course_tools.activities.progress import PROGRESS_ENV
 from course_tools.content.loader import Course
 from course_tools.widgets import make_view, show_activity, show_progress
-from tests.widgets.test_views import PNG_IMG
+from tests.support.widgets import PNG_IMG
 
 pytestmark = pytest.mark.filterwarnings("ignore:No saved progress yet")
 

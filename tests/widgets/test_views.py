@@ -17,8 +17,8 @@ from course_tools.widgets.widget_matrix import MatrixView
 from course_tools.widgets.widget_planner import PlannerView
 from course_tools.widgets.widget_rank import RankView
 from course_tools.widgets.widget_sliders import SlidersView
+from tests.support.widgets import PNG_IMG
 
-PNG_IMG = '<img class="ma-chart" src="data:image/png;base64,iVBORw0KGgo'  # a PNG, with alt text
 LESSON = "sample"
 pytestmark = pytest.mark.filterwarnings("ignore:No saved progress yet")
 
