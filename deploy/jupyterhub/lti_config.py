@@ -8,16 +8,20 @@ documented Authenticator.post_auth_hook, with Authenticator.manage_groups):
 
 - the deployment id: the library only requires the claim, so a launch from another deployment of the
   same registration would get in;
-- a hub name that is a safe Linux account name (the servers run as local users), never a system account;
+- a hub name that is a Linux account name, and that account: the servers run as local users, so an LMS
+  user gets an account made for LMS users (created here at the first launch), never an existing one such
+  as root, an administrator's or the demo accounts of `make hub`;
 - the groups: the LMS course role decides them at every launch (a TA removed in the LMS loses them).
 """
 
 from __future__ import annotations
 
+import asyncio
 import pwd
 import re
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import classhub
@@ -38,8 +42,8 @@ STAFF_GROUPS = (classhub.INSTRUCTORS_GROUP, GRADERS_GROUP)
 LEARNER_GROUPS = (classhub.STUDENTS_GROUP,)
 # What `useradd` accepts on Debian without --badname, and its 32-character limit.
 LINUX_NAME = re.compile(r"[a-z_][a-z0-9_-]{0,31}")
-# Accounts below this uid (root, daemons) or from here on (nobody) are never an LMS user's.
-FIRST_PERSON_UID, FIRST_SYSTEM_UID_AGAIN = 1000, 60000
+# The comment (GECOS field) of the local accounts made for LMS users: the only ones an LMS launch may use.
+LMS_ACCOUNT = "Mobilizing Action LMS user"
 
 LaunchHook = Callable[[Any, Any, dict], Awaitable[dict]]
 
@@ -60,7 +64,7 @@ class LtiSettings:
     username_key: str = "email"
 
     @classmethod
-    def from_env(cls, env: MutableMapping[str, str]) -> LtiSettings:
+    def from_env(cls, env: Mapping[str, str]) -> LtiSettings:
         """Read MOBILIZING_HUB_LTI_*; every value but the username key is required (the hub does not
         start with half a registration)."""
         names = {"issuer": "ISSUER", "client_ids": "CLIENT_ID", "deployment_ids": "DEPLOYMENT_ID",
@@ -80,16 +84,34 @@ def groups_for(roles: Iterable[str]) -> list[str]:
 
 
 def account_name(name: str) -> str | None:
-    """The local account for a hub name from the LMS: an e-mail's local part with '.' as '-'
-    (ann.lee@uni.example -> ann-lee); None when that is no valid Linux name or a system account."""
+    """The local account name for a hub name from the LMS: an e-mail's local part with '.' as '-'
+    (ann.lee@uni.example -> ann-lee); None when that is no valid Linux name."""
     local = name.split("@", 1)[0].lower().replace(".", "-")
-    if not LINUX_NAME.fullmatch(local):
-        return None
+    return local if LINUX_NAME.fullmatch(local) else None
+
+
+def _made_for_lms(name: str) -> bool | None:
+    """True for an account made for LMS users, False for anyone else's, None when there is none."""
     try:
-        uid = pwd.getpwnam(local).pw_uid
+        return pwd.getpwnam(name).pw_gecos == LMS_ACCOUNT
     except KeyError:
-        return local  # created at the first server start (classhub.prepare_user_server)
-    return local if FIRST_PERSON_UID <= uid < FIRST_SYSTEM_UID_AGAIN else None
+        return None
+
+
+async def ensure_lms_account(name: str) -> bool:
+    """Create the LMS user's local account at their first launch (no password, home 0700); False when
+    the name belongs to an account not made for LMS users."""
+    if (made := _made_for_lms(name)) is not None:
+        return made
+    proc = await asyncio.create_subprocess_exec(
+        "useradd", "--create-home", "--user-group", "--shell", "/bin/bash", "--comment", LMS_ACCOUNT, name,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    output, _ = await proc.communicate()
+    if proc.returncode != 0 and _made_for_lms(name) is None:  # not a simultaneous launch that made it
+        raise RuntimeError(f"useradd {name}: {output.decode(errors='replace').strip()}")
+    if proc.returncode == 0:
+        Path(pwd.getpwnam(name).pw_dir).chmod(0o700)  # Debian's useradd leaves homes world-readable
+    return bool(_made_for_lms(name))
 
 
 def launch_hook(settings: LtiSettings) -> LaunchHook:
@@ -107,6 +129,10 @@ def launch_hook(settings: LtiSettings) -> LaunchHook:
             authenticator.log.warning("LTI user %r has no usable account name", auth_model["name"])
             raise web.HTTPError(403, f"no local account name from the LMS's {settings.username_key!r} "
                                      f"(set {ENV}USERNAME_KEY)")
+        if not await ensure_lms_account(name):
+            authenticator.log.warning("LTI user %r would get the existing local account %r: refused",
+                                      auth_model["name"], name)
+            raise web.HTTPError(403, f"the local account {name!r} exists and is not an LMS user's")
         auth_model["name"] = name
         auth_model["groups"] = groups_for(claims.get(ROLES_CLAIM) or [])
         return auth_model
@@ -114,7 +140,7 @@ def launch_hook(settings: LtiSettings) -> LaunchHook:
     return hook
 
 
-def configure(c: Any, env: MutableMapping[str, str]) -> LtiSettings:
+def configure(c: Any, env: Mapping[str, str]) -> LtiSettings:
     """Switch the hub's login from PAM to LTI 1.3 (called by jupyterhub_config.py with os.environ)."""
     settings = LtiSettings.from_env(env)
     c.JupyterHub.authenticator_class = "ltiauthenticator.lti13.auth.LTI13Authenticator"
@@ -130,6 +156,4 @@ def configure(c: Any, env: MutableMapping[str, str]) -> LtiSettings:
     c.Authenticator.manage_groups = True
     c.JupyterHub.load_groups = {}
     c.Authenticator.post_auth_hook = launch_hook(settings)
-    # LMS users have no local account yet: the spawn hook creates one (no password, home 0700).
-    env.setdefault(classhub.ENV_PREFIX + "CREATE_USERS", "1")
     return settings

@@ -7,10 +7,11 @@ starts at the hub's login initiation URL (as the LMS's launch link does), follow
 platform, and posts the form. One hub (deploy/jupyterhub/jupyterhub_config.py with
 MOBILIZING_HUB_LTI_* set, as the README tells an administrator) serves every case of this module.
 
-An Instructor and a TeachingAssistant end up in `instructors` and `graders`; a Learner in `students`,
-gets a local account at their first server start and runs their own server with the student role. A
-token signed by another key, for another audience, expired, or from another deployment is refused
-before any hub user exists.
+An Instructor and a TeachingAssistant end up in `instructors` and `graders`, a Learner in `students`;
+each gets a local account made for LMS users at the first launch, and the Learner starts their own
+server with the student role. A token signed by another key, for another audience, expired, or from
+another deployment is refused before any hub user or account exists, and so is an LMS user whose name
+is an existing local account (root).
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ LAUNCHES = {
     "wrong-audience": Launch(REFUSED, [INSTRUCTOR_ROLE], audience="some-other-tool"),
     "expired": Launch(REFUSED, [INSTRUCTOR_ROLE], expires_in=-60),
     "other-deployment": Launch(REFUSED, [INSTRUCTOR_ROLE], deployment_id=OTHER_DEPLOYMENT_ID),
+    "existing-account": Launch("root", [INSTRUCTOR_ROLE]),  # root@lms.example.edu must not become root
 }
 
 
@@ -287,6 +289,10 @@ def assert_logged_in(lti: LtiHub, session, answer, name: str) -> dict:
     assert home.status_code == 200 and name in home.text, f"{name}'s home page: {home.status_code}"
     model = hub_user(lti, name)
     assert model is not None, f"no hub user {name} after the launch"
+    from lti_config import LMS_ACCOUNT  # deploy/jupyterhub, on sys.path through tests.hub.conftest
+
+    entry = pwd.getpwnam(name)  # made at the launch: no password, home 0700, marked as an LMS user's
+    assert entry.pw_gecos == LMS_ACCOUNT and Path(entry.pw_dir).stat().st_mode & 0o777 == 0o700
     return model
 
 
@@ -303,7 +309,6 @@ def test_an_lms_learner_is_a_student_with_their_own_server(lti_hub: LtiHub) -> N
     session, answer = launch(lti_hub, "learner", method="GET")  # LMSs may initiate with GET or POST
     model = assert_logged_in(lti_hub, session, answer, LEARNER)
     assert model["groups"] == ["students"] and not model["admin"]
-    assert not classhub.user_exists(LEARNER), "the local account appears at the first server start, not before"
     # The student, logged in by the LMS only, makes a token and starts their own server.
     created = session.post(f"{lti_hub.url}/hub/api/users/{LEARNER}/tokens", json={"expires_in": 600},
                            headers={"X-XSRFToken": session.cookies.get("_xsrf", path="/hub/")}, timeout=30)
@@ -320,9 +325,8 @@ def test_an_lms_learner_is_a_student_with_their_own_server(lti_hub: LtiHub) -> N
         return server if server.get("ready") else None
 
     _wait(ready, 180, f"{LEARNER}'s server ready", hub=lti_hub.hub, proc=lti_hub.hub.proc, log=lti_hub.hub.log)
-    entry = pwd.getpwnam(LEARNER)  # created by the spawn hook: a local account without password
-    assert Path(entry.pw_dir).stat().st_mode & 0o777 == 0o700
-    assert Path(f"/proc/{lti_hub.hub.server_pids[LEARNER]}").stat().st_uid == entry.pw_uid
+    server_uid = Path(f"/proc/{lti_hub.hub.server_pids[LEARNER]}").stat().st_uid
+    assert server_uid == pwd.getpwnam(LEARNER).pw_uid
     assert lti_hub.hub.server(LEARNER, "GET", "api/status").status_code == 200
     lessons = lti_hub.hub.server(LEARNER, "GET", f"api/contents/{classhub.LESSONS_SUBDIR}").json()
     assert "00_overview.ipynb" in {item["name"] for item in lessons["content"]}
@@ -335,11 +339,13 @@ def test_an_lms_learner_is_a_student_with_their_own_server(lti_hub: LtiHub) -> N
     ("wrong-audience", 401, "Audience doesn't match"),
     ("expired", 400, "Signature has expired"),
     ("other-deployment", 403, "not deployed in the LMS as '7:another-course'"),
+    ("existing-account", 403, "the local account 'root' exists and is not an LMS user's"),
 ])
 def test_a_forged_or_stale_launch_is_refused(lti_hub: LtiHub, case: str, status: int, reason: str) -> None:
     session, answer = launch(lti_hub, case)
     assert answer.status_code == status, f"{case}: {answer.status_code} {answer.text[:500]}"
     assert reason in html.unescape(answer.text), f"{case}: refused for another reason: {answer.text[:3000]}"
     assert not session.cookies.get("jupyterhub-hub-login"), f"{case}: a login cookie was set"
-    assert hub_user(lti_hub, REFUSED) is None, f"{case}: the hub created the user"
-    assert not classhub.user_exists(REFUSED)
+    name = LAUNCHES[case].user
+    assert hub_user(lti_hub, name) is None, f"{case}: the hub created the user {name}"
+    assert classhub.user_exists(name) is (name == "root"), f"{case}: local account {name}"
