@@ -287,6 +287,8 @@ def assert_logged_in(lti: LtiHub, session, answer, name: str) -> dict:
     assert session.cookies.get("jupyterhub-hub-login"), f"no hub login cookie for {name}"
     home = session.get(f"{lti.url}/hub/home", timeout=60)
     assert home.status_code == 200 and name in home.text, f"{name}'s home page: {home.status_code}"
+    # Why the README says to open the tool in a new tab: the hub's pages cannot be framed by the LMS.
+    assert "frame-ancestors 'none'" in home.headers.get("Content-Security-Policy", ""), home.headers
     model = hub_user(lti, name)
     assert model is not None, f"no hub user {name} after the launch"
     from lti_config import LMS_ACCOUNT  # deploy/jupyterhub, on sys.path through tests.hub.conftest
@@ -309,14 +311,11 @@ def test_an_lms_learner_is_a_student_with_their_own_server(lti_hub: LtiHub) -> N
     session, answer = launch(lti_hub, "learner", method="GET")  # LMSs may initiate with GET or POST
     model = assert_logged_in(lti_hub, session, answer, LEARNER)
     assert model["groups"] == ["students"] and not model["admin"]
-    # The student, logged in by the LMS only, makes a token and starts their own server.
-    created = session.post(f"{lti_hub.url}/hub/api/users/{LEARNER}/tokens", json={"expires_in": 600},
-                           headers={"X-XSRFToken": session.cookies.get("_xsrf", path="/hub/")}, timeout=30)
-    assert created.status_code == 201, f"{created.status_code} {created.text[:300]}"
-    token = created.json()["token"]
-    lti_hub.hub.users[LEARNER].token = token
-    started = lti_hub.hub.hub_api("POST", f"/users/{LEARNER}/server", token=token)
-    assert started.status_code in (201, 202), f"{started.status_code} {started.text[:300]}"
+    # The browser's way on from the target link URI (/hub/): to the spawn page, which starts their server.
+    onward = session.get(f"{lti_hub.url}/hub/", allow_redirects=False, timeout=30)
+    assert onward.status_code == 302 and onward.headers["Location"] == "/hub/spawn", onward.headers
+    spawn = session.get(f"{lti_hub.url}/hub/spawn", allow_redirects=False, timeout=60)
+    assert spawn.status_code == 302 and LEARNER in spawn.headers["Location"], f"{spawn.status_code} {spawn.headers}"
 
     def ready() -> dict | None:
         server = hub_user(lti_hub, LEARNER)["servers"].get("", {})
@@ -325,6 +324,11 @@ def test_an_lms_learner_is_a_student_with_their_own_server(lti_hub: LtiHub) -> N
         return server if server.get("ready") else None
 
     _wait(ready, 180, f"{LEARNER}'s server ready", hub=lti_hub.hub, proc=lti_hub.hub.proc, log=lti_hub.hub.log)
+    # A token of the student's own (made with their LMS login) for their server's API.
+    created = session.post(f"{lti_hub.url}/hub/api/users/{LEARNER}/tokens", json={"expires_in": 600},
+                           headers={"X-XSRFToken": session.cookies.get("_xsrf", path="/hub/")}, timeout=30)
+    assert created.status_code == 201, f"{created.status_code} {created.text[:300]}"
+    lti_hub.hub.users[LEARNER].token = created.json()["token"]
     server_uid = Path(f"/proc/{lti_hub.hub.server_pids[LEARNER]}").stat().st_uid
     assert server_uid == pwd.getpwnam(LEARNER).pw_uid
     assert lti_hub.hub.server(LEARNER, "GET", "api/status").status_code == 200
@@ -349,3 +353,16 @@ def test_a_forged_or_stale_launch_is_refused(lti_hub: LtiHub, case: str, status:
     name = LAUNCHES[case].user
     assert hub_user(lti_hub, name) is None, f"{case}: the hub created the user {name}"
     assert classhub.user_exists(name) is (name == "root"), f"{case}: local account {name}"
+
+
+def test_half_a_registration_does_not_start(tmp_path: Path) -> None:
+    """The README's promise: with the issuer but not the rest, the hub stops at its configuration
+    instead of starting with PAM or an LTI login that accepts any deployment."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOBILIZING_HUB_")}
+    env.update({"MOBILIZING_HUB_RUNTIME": str(tmp_path), "MOBILIZING_HUB_LTI_ISSUER": "https://lms.example.edu",
+                "MOBILIZING_HUB_LTI_CLIENT_ID": CLIENT_ID})
+    result = subprocess.run([str(classhub.VENV_BIN / "jupyterhub"), "-f", str(classhub.CONFIG_FILE), "--show-config"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0, result.stdout[-1000:]
+    assert ("LTI 1.3 login needs MOBILIZING_HUB_LTI_DEPLOYMENT_ID, MOBILIZING_HUB_LTI_AUTHORIZE_URL, "
+            "MOBILIZING_HUB_LTI_JWKS_URL") in result.stderr + result.stdout
