@@ -6,39 +6,15 @@
 #     MOBILIZING_HUB_EXTRA_CONFIG=/etc/mobilizing-action/auth.py MOBILIZING_HUB_CREATE_USERS=1 make hub
 # The file is loaded after jupyterhub_config.py, so it overrides the PAM settings.
 #
-# Users from an LMS or OAuth are not local accounts: MOBILIZING_HUB_CREATE_USERS=1 makes the hub create
+# Users from OAuth are not local accounts: MOBILIZING_HUB_CREATE_USERS=1 makes the hub create
 # each one (useradd, no password, home 0700) before their first server start. Their hub name must be a
 # valid Linux user name (lower case letters, digits, '-', '_'); pick the username claim accordingly.
-# Groups: instructors get the `instructors` group (formgrader, ~/course), everyone else `students`.
-# The hooks below set the group from the LMS role or the provider's groups at each login.
+# Groups: instructors get the `instructors` group (formgrader, ~/course), everyone else `students`;
+# the provider's groups decide it at each login.
 
 # ------------------------------------------------------------------ LTI 1.3 (Canvas, Moodle, Blackboard...)
-# pip install 'jupyterhub-ltiauthenticator>=1.6'   (into .venv)
-# Register the hub as an LTI 1.3 tool in the LMS: OIDC login URL https://HUB/hub/lti13/oauth_login,
-# redirect URL https://HUB/hub/lti13/oauth_callback, public JWK set URL https://HUB/hub/lti13/jwks.
-#
-# c.JupyterHub.authenticator_class = "ltiauthenticator.lti13.auth.LTI13Authenticator"
-# c.LTI13Authenticator.issuer = "https://lms.example.edu"
-# c.LTI13Authenticator.client_id = ["CLIENT-ID-FROM-THE-LMS"]
-# c.LTI13Authenticator.authorize_url = "https://lms.example.edu/api/lti/authorize_redirect"
-# c.LTI13Authenticator.jwks_endpoint = "https://lms.example.edu/api/lti/security/jwks"
-# c.LTI13Authenticator.username_key = "email"  # made a Linux name by the hook below
-# c.Authenticator.allow_all = True          # only members of the LMS course can launch the tool
-# c.Authenticator.manage_groups = True      # groups come from the LMS role (hook below)
-# c.JupyterHub.load_groups = {}             # not the local test accounts' groups
-#
-# import re
-#
-# async def groups_from_lti(authenticator, handler, auth_model):
-#     # ann.lee@uni.example.edu -> ann-lee (check that local parts are unique in your LMS course)
-#     auth_model["name"] = re.sub(r"[^a-z0-9_-]", "-", auth_model["name"].split("@")[0].lower())[:32]
-#     claims = auth_model.get("auth_state") or {}
-#     roles = claims.get("https://purl.imsglobal.org/spec/lti/claim/roles", [])
-#     teacher = any(r.endswith(("membership#Instructor", "membership#TeachingAssistant")) for r in roles)
-#     auth_model["groups"] = ["instructors"] if teacher else ["students"]
-#     return auth_model
-#
-# c.Authenticator.post_auth_hook = groups_from_lti
+# Not here any more: LMS login is built in and tested (lti_config.py, tests/hub/test_lti.py). Set the
+# MOBILIZING_HUB_LTI_* variables from the LMS's tool registration (README, "Logging in from the LMS").
 
 # ------------------------------------------------------------------ OAuth / OpenID Connect (university SSO)
 # pip install 'oauthenticator>=17'   (into .venv)

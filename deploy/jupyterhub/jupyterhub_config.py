@@ -92,6 +92,12 @@ c.Spawner.start_timeout = 120  # a busy 2-core machine may need a while for the 
 c.Spawner.http_timeout = 120
 c.JupyterHub.cleanup_servers = True  # stopping the hub stops every user server
 
-# --- LTI 1.3 / OAuth instead of PAM: a file of your own, see auth_examples.py
+# --- LMS login (LTI 1.3) instead of PAM when MOBILIZING_HUB_LTI_ISSUER is set: lti_config.py, README
+if os.environ.get(classhub.ENV_PREFIX + "LTI_ISSUER"):
+    import lti_config
+
+    lti_config.configure(c, os.environ)
+
+# --- OAuth (or anything else) instead of PAM: a file of your own, see auth_examples.py
 if extra := os.environ.get(classhub.ENV_PREFIX + "EXTRA_CONFIG"):
     load_subconfig(extra)  # noqa: F821 (traitlets provides it)
