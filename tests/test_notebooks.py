@@ -8,6 +8,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from course_tools.content.loader import Course
+from course_tools.generate.notebooks import lesson_filename
 from tests.paths import NOTEBOOKS
 
 NOTEBOOK_PATHS = sorted(p for p in NOTEBOOKS.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
@@ -26,6 +28,8 @@ def test_notebook_executes(path: Path, tmp_path: Path, monkeypatch: pytest.Monke
     assert not code_cells or any(c.outputs for c in code_cells), "nothing was displayed"
 
 
-def test_there_is_a_notebook_per_lesson() -> None:
+def test_there_is_a_notebook_per_lesson(course: Course) -> None:
     names = {p.name for p in NOTEBOOK_PATHS}
-    assert {"00_overview.ipynb", "01_global_follow_up.ipynb", "06_support.ipynb"} <= names
+    expected = {lesson_filename(course, lesson_id) for lesson_id in course.module.lessons}
+    assert len(expected) == len(course.lessons) >= 2
+    assert expected <= names, sorted(expected - names)
