@@ -7,10 +7,10 @@ Every point taught in `content/` cites one of these ids (for example
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-SECTION_HEADINGS = {"Research support", "Institutional support"}
 _ACTION = re.compile(r"^Action:\s*(?P<title>.+)$")
 _BULLET = re.compile(r"^-\s+(?P<text>\S.*)$")
 _SUB_BULLET = re.compile(r"^\s+-\s+(?P<text>\S.*)$")
@@ -32,8 +32,10 @@ def slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
 
-def parse_seed(text: str) -> list[SeedBullet]:
-    """Return the module's bullets in reading order, each with a stable id."""
+def parse_seed(text: str, headings: Iterable[str] = ()) -> list[SeedBullet]:
+    """Return the module's bullets in reading order, each with a stable id. `headings`: lines that open
+    a section without an 'Action:' line (module.yaml's seed_headings)."""
+    headings = set(headings)
     bullets: list[SeedBullet] = []
     section: str | None = None
     bullet_no = sub_no = 0
@@ -43,7 +45,7 @@ def parse_seed(text: str) -> list[SeedBullet]:
             continue
         stripped = line.strip()
         action = _ACTION.match(stripped)
-        if action or stripped in SECTION_HEADINGS or stripped.startswith("REVIEW #"):
+        if action or stripped in headings or stripped.startswith("REVIEW #"):
             if action:
                 section = slug(action.group("title"))
             elif stripped.startswith("REVIEW #"):
@@ -74,6 +76,6 @@ def parse_seed(text: str) -> list[SeedBullet]:
     return bullets
 
 
-def load_seed(path: Path) -> dict[str, SeedBullet]:
+def load_seed(path: Path, headings: Iterable[str] = ()) -> dict[str, SeedBullet]:
     """Read the seed file and index its bullets by id."""
-    return {b.id: b for b in parse_seed(path.read_text(encoding="utf-8"))}
+    return {b.id: b for b in parse_seed(path.read_text(encoding="utf-8"), headings)}

@@ -71,6 +71,11 @@ BREAKAGES: list[tuple[str, str, Callable[[dict], None], str]] = [
      "content/lessons/policy_forum.yaml: introduction: more than one paragraph"),
     ("no key takeaways", "lessons/support.yaml", lambda d: d.pop("takeaways"),
      "content/lessons/support.yaml: takeaways: 0 given"),
+    ("seed section without a title", "module.yaml", lambda d: d["sections"].pop("policy-forum"),
+     "content/module.yaml: sections: no title for the seed's section 'policy-forum'"),
+    ("title for a section the seed does not have", "module.yaml",
+     lambda d: d["sections"].update({"trade-rules": "Trade rules"}),
+     "content/module.yaml: sections.trade-rules: not a section of the seed"),
     ("bullet no longer taught", "lessons/policy_dialogue.yaml", _drop_first_point,
      "content/source/module6.txt: policy-dialogue.1: not covered by any of content/lessons"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from course_tools.seed import parse_seed
 from tests.paths import CONTENT, REPO
@@ -13,7 +14,8 @@ SHARED_SEED = REPO.parent / "shared" / "seeds" / "000_9298e1636b07a2db.txt"
 
 
 def test_parser_counts_every_bullet_of_the_module() -> None:
-    bullets = parse_seed((CONTENT / "source" / "module6.txt").read_text(encoding="utf-8"))
+    headings = yaml.safe_load((CONTENT / "module.yaml").read_text(encoding="utf-8"))["seed_headings"]
+    bullets = parse_seed((CONTENT / "source" / "module6.txt").read_text(encoding="utf-8"), headings)
     by_kind: dict[str, int] = {}
     for bullet in bullets:
         by_kind[bullet.kind] = by_kind.get(bullet.kind, 0) + 1

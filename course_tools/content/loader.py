@@ -122,10 +122,9 @@ def load_course(root: Path | None = None) -> Course:
     seed_path = root / SEED_FILE
     if not seed_path.is_file():
         raise ContentError([f"{check.name(seed_path)}: (file): missing (the module text)"])
-    seed = load_seed(seed_path)
-
     module_path = root / "module.yaml"
     module = check.parse(module_path, Module)
+    seed = load_seed(seed_path, module.seed_headings if module else ())
     lessons: dict[str, Lesson] = {}
     lesson_dir = root / "lessons"
     if module:
@@ -133,6 +132,13 @@ def load_course(root: Path | None = None) -> Course:
         check.unique(module_path, "lessons", module.lessons)
         check.unique(module_path, "glossary", (g.term.lower() for g in module.glossary))
         objective_ids = {o.id for o in module.objectives}
+        seed_sections = list(dict.fromkeys(b.section for b in seed.values()))
+        for section in seed_sections:
+            if section not in module.sections:
+                check.report(module_path, "sections", f"no title for the seed's section '{section}'")
+        for section in module.sections:
+            if section not in seed_sections:
+                check.report(module_path, f"sections.{section}", "not a section of the seed")
         for i, lesson_id in enumerate(module.lessons):
             path = lesson_dir / f"{lesson_id}.yaml"
             if not path.is_file():

@@ -32,6 +32,10 @@ class Module(Strict):
     id: Id
     title: Text
     subtitle: Text
+    label: Text = Field(description="How sources are cited, e.g. 'Module 6'.")
+    sections: dict[Id, Text] = Field(min_length=1, description="Seed section id -> its title in citations.")
+    seed_headings: list[Text] = Field(default_factory=list, description=(
+        "Seed lines that open a section without an 'Action:' line."))
     description: Text
     objectives: list[Objective] = Field(min_length=1)
     lessons: list[Id] = Field(min_length=1, description="Lesson ids in teaching order.")

@@ -15,27 +15,16 @@ from course_tools.generate.instructor import build_instructor
 from course_tools.generate.slides import add_slides
 from course_tools.generate.writer import code, md, new_notebook, write_notebook
 
-SECTION_TITLES = {
-    "global-follow-up": "Global follow-up",
-    "national-follow-up": "National follow-up",
-    "policy-coherence": "Policy coherence",
-    "policy-dialogue": "Policy dialogue",
-    "policy-forum": "Policy forum",
-    "research-support": "Support: research support",
-    "institutional-support": "Support: institutional support",
-    "review": "Review #6",
-}
-
 
 def lesson_filename(course: Course, lesson_id: str) -> str:
     return f"{course.module.lessons.index(lesson_id):02d}_{lesson_id}.ipynb"
 
 
-def seed_label(seed_id: str) -> str:
-    """'global-follow-up.4.2' -> 'Module 6, Global follow-up, point 4.2'."""
+def seed_label(course: Course, seed_id: str) -> str:
+    """'global-follow-up.4.2' -> 'Module 6, Global follow-up, point 4.2' (module.yaml's label and sections)."""
     section, _, number = seed_id.partition(".")
     where = "lead-in" if number == "lead" else f"point {number}"
-    return f"Module 6, {SECTION_TITLES.get(section, section)}, {where}"
+    return f"{course.module.label}, {course.module.sections.get(section, section)}, {where}"
 
 
 def _navigation(course: Course, lesson: Lesson) -> str:
@@ -53,13 +42,13 @@ def _navigation(course: Course, lesson: Lesson) -> str:
     return " · ".join(links)
 
 
-def _point_cell(number: int, point: Point) -> NotebookNode:
+def _point_cell(course: Course, number: int, point: Point) -> NotebookNode:
     """One point on one slide: the module's words once, one plain-language explanation, the source."""
     lines = ["## What the module says"] if number == 1 else []
     lines.append(f"**{number}.** {point.text}")
     if point.explain:
         lines.append(f"> *In plain words:* {point.explain}")
-    lines.append(f"<small>Source: {seed_label(point.seed)} (`{point.seed}`)</small>")
+    lines.append(f"<small>Source: {seed_label(course, point.seed)} (`{point.seed}`)</small>")
     return md("\n\n".join(lines), role="point")
 
 
@@ -86,7 +75,7 @@ class _Activities:
 def _overview_extras(course: Course) -> list[NotebookNode]:
     rows = ["| # | Lesson | Action area |", "|---|---|---|"]
     for lesson in course.ordered_lessons()[1:]:
-        sections = ", ".join(SECTION_TITLES.get(s, s) for s in lesson.seed_sections)
+        sections = ", ".join(course.module.sections.get(s, s) for s in lesson.seed_sections)
         rows.append(f"| {course.module.lessons.index(lesson.id)} | "
                     f"[{lesson.title}]({lesson_filename(course, lesson.id)}) | {sections} |")
     glossary = ["## Glossary"] + [f"- **{g.term}**: {g.definition}" for g in course.module.glossary]
@@ -113,7 +102,7 @@ def lesson_notebook(course: Course, lesson: Lesson) -> NotebookNode:
     if number == 0:
         cells += _overview_extras(course)
     for n, point in enumerate(lesson.points, start=1):
-        cells.append(_point_cell(n, point))
+        cells.append(_point_cell(course, n, point))
         cells += activities.cells(point.id)
     for table in lesson.tables:
         cells.append(code(f'ct.table("{table}")', role="table"))
