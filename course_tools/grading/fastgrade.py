@@ -44,7 +44,6 @@ from nbgrader.api import (
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import (
-    CheckCellMetadata,
     DeduplicateIds,
     IgnorePattern,
     LimitOutput,
@@ -55,6 +54,7 @@ from nbgrader.preprocessors import (
 from traitlets.config import Config
 
 from course_tools import CourseToolsError
+from course_tools.grading.cell_metadata import CachedCheckCellMetadata
 from course_tools.grading.coursedir import submitted_folders
 from course_tools.grading.gradebook import answer_rows
 from course_tools.grading.intake import (
@@ -153,11 +153,12 @@ class RecordAutoGrades(NbGraderPreprocessor):
 
 # Autograde.sanitize_preprocessors and autograde_preprocessors under --no-execute (Execute and
 # ClearOutput are disabled by that flag), with the gradebook writers replaced by RecordAutoGrades.
+# CheckCellMetadata with its schema compiled once (cell_metadata.py).
 # NeutraliseStudentHTML sits where the course's nbgrader_config.py puts it for stock autograde.
 SANITIZE = [DeduplicateIds, SnapshotOverwriteKernelspec, SnapshotOverwriteCells, NeutraliseStudentHTML,
-            CheckCellMetadata]
+            CachedCheckCellMetadata]
 GRADE = [IgnorePattern, ClearMetadataPreprocessor, LimitOutput, NeutraliseStudentHTML, RecordAutoGrades,
-         CheckCellMetadata]
+         CachedCheckCellMetadata]
 
 
 @dataclass
