@@ -9,7 +9,8 @@
 # Users from an LMS or OAuth are not local accounts: MOBILIZING_HUB_CREATE_USERS=1 makes the hub create
 # each one (useradd, no password, home 0700) before their first server start. Their hub name must be a
 # valid Linux user name (lower case letters, digits, '-', '_'); pick the username claim accordingly.
-# Groups: instructors get the `instructors` group (formgrader, ~/course), everyone else `students`.
+# Groups: instructors get `instructors` and `graders` (the class pulse; the grading service), teaching
+# assistants `graders` (the grading service), everyone else `students`.
 # The hooks below set the group from the LMS role or the provider's groups at each login.
 
 # ------------------------------------------------------------------ LTI 1.3 (Canvas, Moodle, Blackboard...)
@@ -34,8 +35,12 @@
 #     auth_model["name"] = re.sub(r"[^a-z0-9_-]", "-", auth_model["name"].split("@")[0].lower())[:32]
 #     claims = auth_model.get("auth_state") or {}
 #     roles = claims.get("https://purl.imsglobal.org/spec/lti/claim/roles", [])
-#     teacher = any(r.endswith(("membership#Instructor", "membership#TeachingAssistant")) for r in roles)
-#     auth_model["groups"] = ["instructors"] if teacher else ["students"]
+#     if any(r.endswith("membership#Instructor") for r in roles):
+#         auth_model["groups"] = ["instructors", "graders"]
+#     elif any(r.endswith("membership#TeachingAssistant") for r in roles):
+#         auth_model["groups"] = ["graders"]
+#     else:
+#         auth_model["groups"] = ["students"]
 #     return auth_model
 #
 # c.Authenticator.post_auth_hook = groups_from_lti
@@ -54,7 +59,7 @@
 # c.GenericOAuthenticator.username_claim = "preferred_username"
 # c.GenericOAuthenticator.manage_groups = True
 # c.GenericOAuthenticator.auth_state_groups_key = "oauth_user.groups"  # provider groups named
-# c.GenericOAuthenticator.allowed_groups = {"instructors", "students"} # `instructors` and `students`
+# c.GenericOAuthenticator.allowed_groups = {"instructors", "graders", "students"}  # the hub's groups
 # c.JupyterHub.load_groups = {}
 #
 # GitHub organisation teams work the same way with c.JupyterHub.authenticator_class = "github"
