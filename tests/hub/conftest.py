@@ -402,16 +402,29 @@ def round_trip(class_hub: ClassHub) -> RoundTrip:
 def run_in_kernel(hub: ClassHub, name: str, code: str, timeout: float = 120, prefix: str | None = None,
                   claimed: str | None = None) -> str:
     """Start a kernel in `name`'s server (or in the server at `prefix`, e.g. the grading service) with their
-    token, run `code`, return its stdout (errors raise). The message header claims to come from `claimed`
-    (default: `name`), as a browser would say."""
+    token, run `code` (see `execute`), stop the kernel."""
+    prefix = prefix or f"/user/{name}"
+    kernel_id = start_kernel(hub, name, prefix)
+    try:
+        return execute(hub, name, prefix, kernel_id, code, timeout=timeout, claimed=claimed)
+    finally:
+        hub.request(name, "DELETE", f"{prefix}/api/kernels/{kernel_id}")
+
+
+def start_kernel(hub: ClassHub, name: str, prefix: str) -> str:
+    kernel = hub.request(name, "POST", f"{prefix}/api/kernels", json={"name": "python3"})
+    assert kernel.status_code == 201, f"{name} starts a kernel: {kernel.status_code} {kernel.text[:300]}"
+    return kernel.json()["id"]
+
+
+def execute(hub: ClassHub, name: str, prefix: str, kernel_id: str, code: str, timeout: float = 120,
+            claimed: str | None = None) -> str:
+    """Run `code` in a running kernel through its websocket with `name`'s token; return its stdout (errors
+    raise). The message header claims to come from `claimed` (default: `name`), as a browser would say."""
     import uuid
 
     import websocket
 
-    prefix = prefix or f"/user/{name}"
-    kernel = hub.request(name, "POST", f"{prefix}/api/kernels", json={"name": "python3"})
-    assert kernel.status_code == 201, f"{name} starts a kernel: {kernel.status_code} {kernel.text[:300]}"
-    kernel_id = kernel.json()["id"]
     ws_url = hub.url.replace("http://", "ws://") + f"{prefix}/api/kernels/{kernel_id}/channels"
     sock = websocket.create_connection(ws_url, header=[f"Authorization: token {hub.users[name].token}"],
                                        timeout=timeout)
@@ -437,4 +450,3 @@ def run_in_kernel(hub: ClassHub, name: str, code: str, timeout: float = 120, pre
         raise TimeoutError(f"{name}'s kernel did not finish within {timeout}s")
     finally:
         sock.close()
-        hub.request(name, "DELETE", f"{prefix}/api/kernels/{kernel_id}")

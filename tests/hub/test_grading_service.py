@@ -2,9 +2,10 @@
 
 The course belongs to the course account; its formgrader and grading dashboard run as a hub-managed
 service. The instructor and a teaching assistant (both in `graders`) each open them with their own
-hub login and grade a different answer of Review #6; both grades land in the one gradebook, and
-the rubric store records each grader's hub name, which the service's server stamps on every kernel
-message (the browser's claim is overwritten). A student and a hub user outside `graders` get 403.
+hub login and grade a different answer of Review #6 in the dashboard, in ONE kernel of the service
+(as when two graders open the same notebook); both grades land in the one gradebook, and the rubric
+store records each grader's hub name, which the service's server stamps on every kernel message (the
+browser's claim is overwritten). A student and a hub user outside `graders` get 403.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from tests.hub.conftest import (
     ClassHub,
     RoundTrip,
     classhub,
+    execute,
     run_as,
-    run_in_kernel,
+    start_kernel,
 )
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(420)]
@@ -70,15 +72,15 @@ print(json.dumps(out))
 """
 
 
-def grade_in_dashboard(hub: ClassHub, grader: str, student: str) -> dict:
-    """Open the grading dashboard notebook in the service, run its cells in a kernel there and grade one
-    answer; the message claims another sender, as any browser could."""
+def grade_in_dashboard(hub: ClassHub, grader: str, student: str, kernel_id: str) -> dict:
+    """Open the grading dashboard notebook in the service, run its cells in the given kernel there and
+    grade one answer; the message claims another sender, as any browser could."""
     notebook = hub.grading(grader, "GET", f"api/contents/{DASHBOARD}")
     assert notebook.status_code == 200, f"{grader} opens the dashboard: {notebook.status_code}"
     cells = "\n".join(c["source"] for c in notebook.json()["content"]["cells"] if c["cell_type"] == "code")
     code = cells + GRADE.format(assignment=ASSIGNMENT, question=QUESTION, student=student,
                                 comment=f"Graded by {grader} in the shared service.")
-    out = run_in_kernel(hub, grader, code, prefix=GRADING, claimed="someone-else")
+    out = execute(hub, grader, GRADING, kernel_id, code, claimed="someone-else")
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -95,7 +97,12 @@ def test_instructor_and_ta_grade_different_answers_into_one_gradebook(class_hub:
         assert page.status_code == 200 and "/formgrader/manage_assignments" in page.url, (grader, page.status_code)
         lab = hub.users[grader].session.get(f"{hub.url}{GRADING}/lab/tree/{DASHBOARD}", timeout=60)
         assert lab.status_code == 200 and "jupyter-config-data" in lab.text, (grader, lab.status_code)
-    results = {grader: grade_in_dashboard(hub, grader, student) for grader, student in assignments.items()}
+    kernel_id = start_kernel(hub, INSTRUCTOR, GRADING)  # the instructor opens it, the TA joins the same kernel
+    try:
+        results = {grader: grade_in_dashboard(hub, grader, student, kernel_id)
+                   for grader, student in assignments.items()}
+    finally:
+        hub.grading(INSTRUCTOR, "DELETE", f"api/kernels/{kernel_id}")
     account = pwd.getpwnam(COURSE_ACCOUNT)
     for grader, seen in results.items():
         assert "Saved" in seen["status"], seen
