@@ -419,6 +419,9 @@ def grading_service(settings: HubSettings) -> dict:
     return {
         "name": settings.grading_service, "url": settings.grading_url, "user": settings.course_account,
         "cwd": str(course), "oauth_no_confirm": True,
+        # JupyterHub 6 waits for each managed service at start and exits if one is not up in time (30 s by
+        # default); a first start creates the course (`course-tools init`), slow on a busy 2-core machine.
+        "timeout": 180,
         # On the command line: jupyter_server reads only jpserver_extensions from jupyter_server_config.d.
         "command": [*prepare, "--then", str(VENV_BIN / "jupyterhub-singleuser"),
                     f"--ServerApp.kernel_websocket_connection_class={STAMPED_CONNECTION}"],

@@ -297,7 +297,7 @@ def class_hub() -> Iterator[ClassHub]:
                                 start_new_session=True)
     hub = ClassHub(settings, token, proc, log, {n: HubUser(n, passwords[n]) for n in passwords})
     try:
-        _wait(lambda: _hub_answers(settings.url), 90, "the hub answering", proc=proc, log=log)
+        _wait(lambda: _hub_answers(settings.url), 240, "the hub answering", proc=proc, log=log)
         # Someone the hub lets in who is in no group (an admin added them later, e.g. an observer).
         added = hub.hub_api("POST", f"/users/{OUTSIDER}")
         assert added.status_code == 201, f"add {OUTSIDER}: {added.status_code} {added.text}"

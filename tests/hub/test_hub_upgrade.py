@@ -67,7 +67,8 @@ def test_a_jupyterhub5_database_is_upgraded_at_start(tmp_path: Path) -> None:
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     proxy_pid_file = settings.private / "jupyterhub-proxy.pid"
     try:
-        _wait(lambda: _hub_answers(settings.url), 90, "the hub answering on an upgraded database", proc=proc, log=log)
+        _wait(lambda: _hub_answers(settings.url), 240, "the hub answering on an upgraded database", proc=proc,
+              log=log)
         assert revision(db) != JUPYTERHUB5_HEAD
         engine = orm.create_engine(f"sqlite:///{db}")
         orm.check_db_revision(engine)  # raises unless the schema is this JupyterHub's

@@ -125,6 +125,7 @@ def test_grading_service_runs_as_the_course_account_in_the_course(tmp_path: Path
     course = str(tmp_path / "home" / "course")
     assert (service["name"], service["user"], service["cwd"], service["url"]) == (
         "fg", "grader-fg", course, "http://127.0.0.1:9104")
+    assert service["timeout"] >= 120  # JupyterHub 6 exits if a managed service is not up in time
     command = service["command"]
     assert command[command.index("--role") + 1] == "grader"
     server = command[command.index("--then") + 1:]
