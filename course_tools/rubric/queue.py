@@ -53,6 +53,7 @@ class Entry:
     submitted: datetime | None
     seconds_late: float
     rubric: RubricGrade | None = None
+    surname: str = ""  # last name from the roster, else the student id: what "students A-M" is matched on
 
     @property
     def graded(self) -> bool:
@@ -108,7 +109,8 @@ def gradebook_rows(db_url: str, assignment: str, question: str) -> list[dict]:
     for (student, first, last, timestamp, extension, due, notebook, max_score, auto, manual, extra, needs,
          auto_comment, manual_comment) in rows:
         name = " ".join(part for part in (first, last) if part) or student
-        out.append(dict(student=student, name=name, notebook=notebook, max_score=float(max_score),
+        out.append(dict(student=student, name=name, surname=(last or "").strip() or student, notebook=notebook,
+                        max_score=float(max_score),
                         auto_score=auto, manual_score=manual, extra_credit=extra, needs_manual_grade=bool(needs),
                         gradebook_comment=manual_comment if manual_comment is not None else auto_comment,
                         submitted=timestamp, seconds_late=_seconds_late(timestamp, due, extension)))

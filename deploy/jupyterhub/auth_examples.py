@@ -9,8 +9,9 @@
 # Users from OAuth are not local accounts: MOBILIZING_HUB_CREATE_USERS=1 makes the hub create
 # each one (useradd, no password, home 0700) before their first server start. Their hub name must be a
 # valid Linux user name (lower case letters, digits, '-', '_'); pick the username claim accordingly.
-# Groups: instructors get the `instructors` group (formgrader, ~/course), everyone else `students`;
-# the provider's groups decide it at each login.
+# Groups: instructors get `instructors` and `graders` (the class pulse; the grading service), teaching
+# assistants `graders` (the grading service), everyone else `students`.
+# The hooks below set the group from the LMS role or the provider's groups at each login.
 
 # ------------------------------------------------------------------ LTI 1.3 (Canvas, Moodle, Blackboard...)
 # Not here any more: LMS login is built in and tested (lti_config.py, tests/hub/test_lti.py). Set the
@@ -30,7 +31,7 @@
 # c.GenericOAuthenticator.username_claim = "preferred_username"
 # c.GenericOAuthenticator.manage_groups = True
 # c.GenericOAuthenticator.auth_state_groups_key = "oauth_user.groups"  # provider groups named
-# c.GenericOAuthenticator.allowed_groups = {"instructors", "students"} # `instructors` and `students`
+# c.GenericOAuthenticator.allowed_groups = {"instructors", "graders", "students"}  # the hub's groups
 # c.JupyterHub.load_groups = {}
 #
 # GitHub organisation teams work the same way with c.JupyterHub.authenticator_class = "github"

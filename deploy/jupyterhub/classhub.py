@@ -34,19 +34,35 @@ PREPARE_USER = HERE / "prepare_user.py"
 DEFAULT_COURSE_ID = COURSE_ID
 INSTRUCTORS_GROUP = "instructors"
 STUDENTS_GROUP = "students"
+# Instructors and teaching assistants: who may open the course's grading service (nbgrader's
+# "one class, multiple graders": one formgrader, one gradebook, each grader with their own login).
+GRADERS_GROUP = "graders"
 ENV_PREFIX = "MOBILIZING_HUB_"
 # Where a user's server finds the shared exchange (set per server, read by the role's nbgrader_config.py).
 EXCHANGE_ENV = "MOBILIZING_HUB_EXCHANGE"
 # nbgrader's JupyterHub docs use this path; the Kubernetes values mount the shared volume there.
 SHARED_EXCHANGE = "/srv/nbgrader/exchange"
-COURSE_SUBDIR = "course"           # the instructor's nbgrader course directory, ~/course
+COURSE_SUBDIR = "course"           # the nbgrader course directory in the course account's home
+GRADING_SUBDIR = "grading"         # the grading dashboard and analytics notebooks, inside the course directory
 LESSONS_SUBDIR = "mobilizing-action"  # each user's own copy of the lesson notebooks
-# The nbgrader extensions a student must not get (server side and JupyterLab side).
-INSTRUCTOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
-INSTRUCTOR_LAB_EXTENSIONS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
-                             "@jupyter/nbgrader:course-list")
-# JupyterLab parts a student does not need in class (installing extensions, the RISE metadata form).
-STUDENT_HIDDEN_LAB_EXTENSIONS = ("@jupyterlab/extensionmanager-extension",)
+ROLES = ("student", "instructor", "grader")  # grader: the grading service's server, not a person
+# nbgrader's table for several graders: formgrader and Create Assignment in the grading service only,
+# the Assignment List for people (students, and instructors trying the student side), the Course List
+# (a link to the grading service) for instructors and teaching assistants.
+FORMGRADER = "nbgrader.server_extensions.formgrader"
+COURSE_LIST = "nbgrader.server_extensions.course_list"
+ASSIGNMENT_LIST = "nbgrader.server_extensions.assignment_list"
+DISABLED_SERVER_EXTENSIONS = {"student": (FORMGRADER, COURSE_LIST), "instructor": (FORMGRADER,),
+                              "grader": (ASSIGNMENT_LIST, COURSE_LIST)}
+DISABLED_LAB_EXTENSIONS = {
+    "student": ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list",
+                # JupyterLab parts a student does not need in class (installing extensions)
+                "@jupyterlab/extensionmanager-extension"),
+    "instructor": ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"),
+    "grader": ("@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:course-list"),
+}
+# The grading service's kernels learn from each message which hub user sent it (course_tools.rubric.identity).
+STAMPED_CONNECTION = "course_tools.grading.hub_service.HubUserStampedConnection"
 PULSE_SERVICE = "class-pulse"
 # JupyterLab extensions the app view (Voila) must not load: they need JupyterLab around them and only
 # fill the browser console with errors (the widget manager is all a lesson app needs).
@@ -75,6 +91,9 @@ class HubSettings:
     course_id: str = DEFAULT_COURSE_ID
     exchange: Path = field(default=Path())
     pulse_port: int = 8002
+    graders: tuple[str, ...] = ("ta1",)  # teaching assistants: in `graders`, not in `instructors`
+    course_account: str = f"grader-{DEFAULT_COURSE_ID}"  # owns the course; runs the grading service
+    grading_port: int = 8003
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> HubSettings:
@@ -85,13 +104,17 @@ class HubSettings:
             return env.get(ENV_PREFIX + name) or default
 
         runtime = Path(get("RUNTIME", str(HERE / "runtime"))).resolve()
+        course_id = get("COURSE_ID", DEFAULT_COURSE_ID)
         return cls(runtime=runtime, ip=get("IP", "127.0.0.1"), port=int(get("PORT", "8000")),
                    hub_port=int(get("API_PORT", "8081")), proxy_api_port=int(get("PROXY_API_PORT", "8001")),
                    instructors=_names(get("INSTRUCTORS", "instructor1")),
                    students=_names(get("STUDENTS", "student1,student2")),
-                   course_id=get("COURSE_ID", DEFAULT_COURSE_ID),
+                   course_id=course_id,
                    exchange=Path(get("EXCHANGE", str(runtime / "exchange"))).resolve(),
-                   pulse_port=int(get("PULSE_PORT", "8002")))
+                   pulse_port=int(get("PULSE_PORT", "8002")),
+                   graders=_names(get("GRADERS", "ta1")),
+                   course_account=get("COURSE_ACCOUNT", f"grader-{course_id}"),
+                   grading_port=int(get("GRADING_PORT", "8003")))
 
     def to_env(self) -> dict[str, str]:
         """The variables that make `from_env` give back these settings (for a hub subprocess)."""
@@ -100,7 +123,11 @@ class HubSettings:
                 ENV_PREFIX + "PROXY_API_PORT": str(self.proxy_api_port),
                 ENV_PREFIX + "INSTRUCTORS": ",".join(self.instructors),
                 ENV_PREFIX + "STUDENTS": ",".join(self.students), ENV_PREFIX + "COURSE_ID": self.course_id,
-                EXCHANGE_ENV: str(self.exchange), ENV_PREFIX + "PULSE_PORT": str(self.pulse_port)}
+                EXCHANGE_ENV: str(self.exchange), ENV_PREFIX + "PULSE_PORT": str(self.pulse_port),
+                # "," keeps "no teaching assistant" distinct from "unset" (which means the default ta1)
+                ENV_PREFIX + "GRADERS": ",".join(self.graders) or ",",
+                ENV_PREFIX + "COURSE_ACCOUNT": self.course_account,
+                ENV_PREFIX + "GRADING_PORT": str(self.grading_port)}
 
     @property
     def url(self) -> str:
@@ -108,7 +135,23 @@ class HubSettings:
 
     @property
     def users(self) -> tuple[str, ...]:
-        return self.instructors + self.students
+        """Everyone who logs in to the hub (the course account does not: it only runs the service)."""
+        return tuple(dict.fromkeys(self.instructors + self.graders + self.students))
+
+    @property
+    def grading_team(self) -> tuple[str, ...]:
+        """The members of `graders`: every instructor and every teaching assistant."""
+        return tuple(dict.fromkeys(self.instructors + self.graders))
+
+    @property
+    def grading_service(self) -> str:
+        """The grading service's name: the course id, as nbgrader's Course List expects."""
+        return self.course_id
+
+    @property
+    def grading_url(self) -> str:
+        """Where the grading service's Jupyter server listens (loopback; the hub's proxy forwards to it)."""
+        return f"http://127.0.0.1:{self.grading_port}"
 
     @property
     def private(self) -> Path:
@@ -133,7 +176,8 @@ class HubSettings:
         return self.runtime / "roles" / role
 
     def role_of(self, groups: set[str]) -> str:
-        return "instructor" if INSTRUCTORS_GROUP in groups else "student"
+        """The config of a person's own server: instructors and teaching assistants get the staff one."""
+        return "instructor" if groups & {INSTRUCTORS_GROUP, GRADERS_GROUP} else "student"
 
 
 # ---------------------------------------------------------------- per-role Jupyter configuration
@@ -142,8 +186,8 @@ def nbgrader_config_text(role: str, course_id: str) -> str:
     """The nbgrader_config.py every server of a role loads (via JUPYTER_CONFIG_PATH).
 
     The exchange path comes from the server's environment so the same text serves the local hub
-    and Kubernetes. Instructors also load their course directory's own config (~/course), so
-    formgrader and `course-tools` agree on one course.
+    and Kubernetes. The grading service also loads the course directory's own config ($MOBILIZING_COURSE,
+    else its working directory, which is the course), so formgrader and `course-tools` agree on one course.
     """
     text = f'''# Written by deploy/jupyterhub/classhub.py for the {role}s of the class hub.
 import os
@@ -151,12 +195,12 @@ import os
 c = get_config()  # noqa: F821 (traitlets provides it)
 c.CourseDirectory.course_id = {course_id!r}
 '''
-    if role == "instructor":
-        text += f'''COURSE = os.path.join(os.path.expanduser("~"), {COURSE_SUBDIR!r})
+    if role == "grader":
+        text += '''COURSE = os.environ.get("MOBILIZING_COURSE") or os.getcwd()
 c.CourseDirectory.root = COURSE
 load_subconfig("nbgrader_config.py", path=COURSE)  # noqa: F821 (the course's own settings)
 '''
-    after = ", set after the course config so it wins" if role == "instructor" else ""
+    after = ", set after the course config so it wins" if role == "grader" else ""
     text += f'''# The shared exchange (root-owned, mode 1777){after}.
 c.Exchange.root = os.environ.get({EXCHANGE_ENV!r}, {SHARED_EXCHANGE!r})
 '''
@@ -164,20 +208,16 @@ c.Exchange.root = os.environ.get({EXCHANGE_ENV!r}, {SHARED_EXCHANGE!r})
 
 
 def server_config(role: str) -> dict:
-    """jupyter_server settings of a role: students lose formgrader and the course list."""
-    config: dict = {"LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"},
-                    "VoilaConfiguration": {"extension_denylist": list(VOILA_DENYLIST)}}
-    if role != "instructor":
-        config["ServerApp"] = {"jpserver_extensions": {name: False for name in INSTRUCTOR_SERVER_EXTENSIONS}}
-    return config
+    """jupyter_server settings of a role: the nbgrader extensions of nbgrader's multi-grader table
+    (formgrader only in the grading service)."""
+    return {"LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"},
+            "VoilaConfiguration": {"extension_denylist": list(VOILA_DENYLIST)},
+            "ServerApp": {"jpserver_extensions": dict.fromkeys(DISABLED_SERVER_EXTENSIONS[role], False)}}
 
 
 def page_config(role: str) -> dict:
-    """JupyterLab page config of a role: students do not see the instructor's nbgrader panels."""
-    if role == "instructor":
-        return {"disabledExtensions": {}}
-    hidden = INSTRUCTOR_LAB_EXTENSIONS + STUDENT_HIDDEN_LAB_EXTENSIONS
-    return {"disabledExtensions": {name: True for name in hidden}}
+    """JupyterLab page config of a role: each role sees only its own nbgrader panels."""
+    return {"disabledExtensions": dict.fromkeys(DISABLED_LAB_EXTENSIONS[role], True)}
 
 
 def setting_overrides(role: str) -> dict:
@@ -186,15 +226,15 @@ def setting_overrides(role: str) -> dict:
     also lose the extension manager and the status bar."""
     overrides: dict = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false",
                                                                        "checkForUpdates": False}}
-    if role != "instructor":
+    if role == "student":
         overrides["@jupyterlab/extensionmanager-extension:plugin"] = {"enabled": False}
         overrides["@jupyterlab/statusbar-extension:plugin"] = {"visible": False}
     return overrides
 
 
 def write_role_configs(settings: HubSettings) -> None:
-    """Write runtime/roles/{instructor,student}/ (readable by all users, writable by root only)."""
-    for role in ("instructor", "student"):
+    """Write runtime/roles/{student,instructor,grader}/ (readable by all users, writable by root only)."""
+    for role in ROLES:
         folder = settings.role_dir(role)
         (folder / "jupyter_server_config.d").mkdir(parents=True, exist_ok=True)
         (folder / "labconfig").mkdir(exist_ok=True)
@@ -333,19 +373,81 @@ def create_login_less_user(name: str) -> None:
 
 
 def ensure_users(settings: HubSettings) -> dict[str, str]:
-    """Every instructor and student as a local user with a fresh generated password."""
+    """Every instructor, teaching assistant and student as a local user with a fresh generated password."""
     passwords = {name: secrets.token_urlsafe(9) for name in settings.users}
     for name, password in passwords.items():
         ensure_user(name, password)
     return passwords
 
 
+# ---------------------------------------------------------------- the grading service (several graders)
+
+def course_home(settings: HubSettings) -> Path:
+    """The course account's home; its `course/` is the one nbgrader course directory of the class."""
+    try:
+        return Path(pwd.getpwnam(settings.course_account).pw_dir)
+    except KeyError:
+        raise RuntimeError(f"the course account {settings.course_account!r} does not exist: `make hub` creates "
+                           "it (classhub.ensure_course_account)") from None
+
+
+def ensure_course_account(settings: HubSettings) -> Path:
+    """Create the course account if missing (no password: nobody logs in as it, the hub runs the grading
+    service as it) and, AS the account, its course folder, the service's working directory; return it.
+    The course itself (`course-tools init`) is made by the service's own start command."""
+    if not user_exists(settings.course_account):
+        create_login_less_user(settings.course_account)
+    entry = pwd.getpwnam(settings.course_account)
+    course = Path(entry.pw_dir) / COURSE_SUBDIR
+    # As the account, not root: a link the account left at ~/course must not make root change another folder.
+    subprocess.run(["mkdir", "-p", "-m", "700", str(course)], user=entry.pw_uid, group=entry.pw_gid,
+                   extra_groups=[], cwd=entry.pw_dir, check=True, capture_output=True)
+    return course
+
+
+def grading_service(settings: HubSettings) -> dict:
+    """The course's formgrader, grading dashboard and `course-tools` as one JupyterHub-managed service
+    (nbgrader's "one class, multiple graders"): a jupyterhub-singleuser server run by the hub as the course
+    account, in the course directory, reached at /services/<course id>/ by members of `graders` with their
+    own hub login (the hub's OAuth; nobody else gets in). Its command first brings the course up to date
+    as the account (prepare_user.py --role grader), then becomes the server."""
+    from course_tools.rubric.identity import IDENTITY_ENV, KERNEL_MESSAGE
+
+    course = course_home(settings) / COURSE_SUBDIR
+    prepare = [str(VENV_BIN / "python"), str(PREPARE_USER), "--role", "grader", "--lessons", str(REPO / "notebooks"),
+               "--exchange", str(settings.exchange), "--course-id", settings.course_id]
+    return {
+        "name": settings.grading_service, "url": settings.grading_url, "user": settings.course_account,
+        "cwd": str(course), "oauth_no_confirm": True,
+        # JupyterHub 6 waits for each managed service at start and exits if one is not up in time (30 s by
+        # default); a first start creates the course (`course-tools init`), slow on a busy 2-core machine.
+        "timeout": 180,
+        # On the command line: jupyter_server reads only jpserver_extensions from jupyter_server_config.d.
+        "command": [*prepare, "--then", str(VENV_BIN / "jupyterhub-singleuser"),
+                    f"--ServerApp.kernel_websocket_connection_class={STAMPED_CONNECTION}"],
+        "environment": {
+            "PATH": f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin",
+            "JUPYTER_CONFIG_PATH": str(settings.role_dir("grader")),
+            "JUPYTERHUB_DEFAULT_URL": "/lab",
+            "MOBILIZING_COURSE": str(course),
+            "MOBILIZING_CONTENT": str(REPO / "content"),
+            EXCHANGE_ENV: str(settings.exchange),
+            # Grades record the hub user of the message that caused them, not the course account.
+            IDENTITY_ENV: KERNEL_MESSAGE,
+        },
+    }
+
+
+def grading_scopes(settings: HubSettings) -> list[str]:
+    """What membership of `graders` grants: opening the grading service."""
+    return [f"access:services!service={settings.grading_service}"]
+
+
 # ---------------------------------------------------------------- the hub's spawn hook
 
 async def prepare_user_server(spawner: Spawner) -> None:
-    """JupyterHub pre_spawn_hook: pick the user's role config, then copy lessons (and, for an
-    instructor, create ~/course) AS THE USER, so a student's own files or links are never
-    written by root."""
+    """JupyterHub pre_spawn_hook: pick the user's role config, then copy lessons AS THE USER, so a
+    student's own files or links are never written by root. (The course is the grading service's.)"""
     import asyncio
 
     settings = HubSettings.from_env()
@@ -361,11 +463,10 @@ async def prepare_user_server(spawner: Spawner) -> None:
         # Kernels post each Check to the class pulse with the server's token (course_tools.pulse.client).
         "MOBILIZING_PULSE_URL": f"{settings.pulse_url}/services/{PULSE_SERVICE}/api/answers",
     })
-    # Students land on the overview as an app; instructors in JupyterLab (slides, formgrader, notes).
+    # Students land on the overview as an app; instructors and teaching assistants in JupyterLab.
     spawner.default_url = "/lab" if role == "instructor" else APP_VIEW + OVERVIEW
-    spawner.environment.pop("MOBILIZING_COURSE", None)  # a user moved out of `instructors` loses it
-    if role == "instructor":
-        spawner.environment["MOBILIZING_COURSE"] = str(Path(entry.pw_dir) / COURSE_SUBDIR)
+    # The course is the grading service's now; a server started under an older hub config loses the old path.
+    spawner.environment.pop("MOBILIZING_COURSE", None)
     command = [str(VENV_BIN / "python"), str(PREPARE_USER), "--role", role, "--lessons", str(REPO / "notebooks"),
                "--exchange", str(settings.exchange), "--course-id", settings.course_id]
     env = {"HOME": entry.pw_dir, "USER": name, "LOGNAME": name, "PATH": f"{VENV_BIN}:/usr/bin:/bin",
@@ -408,17 +509,21 @@ def up(settings: HubSettings) -> int:
         print(f"hub: allowed other users to traverse {folder} (o+x, not list) so their servers can run the venv")
     token = prepare_runtime(settings)
     passwords = ensure_users(settings)
+    course = ensure_course_account(settings)
     accounts = settings.private / "accounts.txt"
     accounts.write_text("".join(f"{n}\t{p}\n" for n, p in passwords.items()), encoding="utf-8")
     accounts.chmod(0o600)
     print(f"\nMobilizing Action class hub: {settings.url}/hub/login\n")
     for name, password in passwords.items():
-        role = "instructor" if name in settings.instructors else "student"
-        print(f"  {role:<10} {name:<14} password {password}")
-    first = settings.instructors[0] if settings.instructors else "INSTRUCTOR"
+        role = ("instructor" if name in settings.instructors else
+                "grader (TA)" if name in settings.graders else "student")
+        print(f"  {role:<12} {name:<14} password {password}")
+    grading = f"{settings.url}/services/{settings.grading_service}"
     print(f"\n  lessons as apps (students land here after login): {settings.url}/hub/user-redirect{APP_VIEW}{OVERVIEW}")
     print(f"  class pulse (instructors, live answers during class): {settings.url}/services/{PULSE_SERVICE}/")
-    print(f"  formgrader (instructors; open it in its own tab): {settings.url}/user/{first}/formgrader")
+    print(f"  grading service (group {GRADERS_GROUP}: instructors and TAs; course {course}, account "
+          f"{settings.course_account}):\n    formgrader {grading}/formgrader\n"
+          f"    grading dashboard {grading}/lab/tree/{GRADING_SUBDIR}/grading_dashboard.ipynb")
     print(f"  state: {settings.runtime} (passwords in hub/accounts.txt)  Ctrl-C stops the hub and every server\n",
           flush=True)
     os.chdir(settings.private)

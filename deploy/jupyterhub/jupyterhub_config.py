@@ -33,11 +33,14 @@ c.JupyterHub.upgrade_db = True
 c.JupyterHub.cookie_secret_file = str(settings.private / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(settings.private / "jupyterhub.pid")
 
-# --- the home page: every lesson as an app; for instructors the class pulse and an 'Open the formgrader
-# (new tab)' button (nbgrader #1870)
+# --- the home page: every lesson as an app; for instructors the class pulse; for graders the grading
+# service's formgrader and dashboard, each in its own tab (nbgrader #1870)
 c.JupyterHub.template_paths = [str(HERE / "templates")]
 c.JupyterHub.template_vars = {"lesson_apps": classhub.lesson_apps(), "app_view": classhub.APP_VIEW,
-                              "pulse_path": f"/services/{classhub.PULSE_SERVICE}/"}
+                              "pulse_path": f"/services/{classhub.PULSE_SERVICE}/",
+                              "grading_path": f"/services/{settings.grading_service}/",
+                              "graders_group": classhub.GRADERS_GROUP,
+                              "dashboard_path": f"lab/tree/{classhub.GRADING_SUBDIR}/grading_dashboard.ipynb"}
 # The lessons' "Open as app" links (/voila/render/notebooks/...) lead to the user's own copy.
 c.JupyterHub.extra_handlers = [classhub.app_redirect_handler()]
 
@@ -47,6 +50,7 @@ c.Authenticator.allowed_users = set(settings.users)
 c.PAMAuthenticator.open_sessions = False  # no systemd-logind sessions in a container or CI
 c.JupyterHub.load_groups = {
     classhub.INSTRUCTORS_GROUP: {"users": list(settings.instructors)},
+    classhub.GRADERS_GROUP: {"users": list(settings.grading_team)},  # instructors and teaching assistants
     classhub.STUDENTS_GROUP: {"users": list(settings.students)},
 }
 # No hub admins by default: an instructor needs nobody else's server. The `class-admin` service
@@ -58,6 +62,9 @@ c.JupyterHub.services = [
     {"name": classhub.PULSE_SERVICE, "url": settings.pulse_url, "oauth_no_confirm": True,
      "command": [str(classhub.VENV_BIN / "python"), "-m", "course_tools.pulse.service"],
      "cwd": str(settings.private), "environment": {"MOBILIZING_PULSE_DB": settings.pulse_db}},
+    # The course's grading service (nbgrader's "one class, multiple graders"): formgrader, grading dashboard
+    # and course-tools in one Jupyter server run as the course account, for the members of `graders`.
+    classhub.grading_service(settings),
 ]
 c.JupyterHub.load_roles = [
     {"name": "class-admin",
@@ -65,10 +72,13 @@ c.JupyterHub.load_roles = [
      "services": ["class-admin"]},
     {"name": "class-pulse", "scopes": [f"read:groups!group={classhub.INSTRUCTORS_GROUP}"],
      "services": [classhub.PULSE_SERVICE]},
-    # Every user's server token (JUPYTERHUB_API_TOKEN, which kernels inherit) may post to the pulse;
-    # the first two scopes are JupyterHub's defaults for the `server` role.
+    {"name": classhub.GRADERS_GROUP, "scopes": classhub.grading_scopes(settings), "groups": [classhub.GRADERS_GROUP]},
+    # Every user's server token (JUPYTERHUB_API_TOKEN, which kernels inherit) may post to the pulse, and
+    # nbgrader's Course List in a grader's own server may reach the grading service (a token never gets more
+    # than its owner: students' servers cannot). The first two scopes are JupyterHub's defaults for `server`.
     {"name": "server", "scopes": ["users:activity!user", "access:servers!server",
-                                  f"access:services!service={classhub.PULSE_SERVICE}"]},
+                                  f"access:services!service={classhub.PULSE_SERVICE}",
+                                  *classhub.grading_scopes(settings)]},
 ]
 # Users reach the pulse's page (it answers 403 unless they are in `instructors`): added to JupyterHub's
 # default `user` role (JupyterHub 6) instead of redefining it.
@@ -86,7 +96,7 @@ c.Spawner.environment = {
     "PATH": f"{classhub.VENV_BIN}:/usr/local/bin:/usr/bin:/bin",
     "MOBILIZING_CONTENT": str(classhub.REPO / "content"),
 }
-# Role config (nbgrader, extensions), lesson copies and the instructor's course: per user, as the user.
+# Role config (nbgrader, extensions) and lesson copies: per user, as the user.
 c.Spawner.pre_spawn_hook = classhub.prepare_user_server
 c.Spawner.start_timeout = 120  # a busy 2-core machine may need a while for the first JupyterLab
 c.Spawner.http_timeout = 120

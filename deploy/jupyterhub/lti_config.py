@@ -33,12 +33,10 @@ ROLES_CLAIM = CLAIM + "roles"
 DEPLOYMENT_CLAIM = CLAIM + "deployment_id"
 # Course (context) roles of LIS v2 that grade. Institution roles (".../institution/person#Instructor")
 # say nothing about this course and are ignored.
-STAFF_ROLES = frozenset({
-    "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor",
-    "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant",
-})
-GRADERS_GROUP = "graders"  # the grading team of the shared course (issue 12, part 1)
-STAFF_GROUPS = (classhub.INSTRUCTORS_GROUP, GRADERS_GROUP)
+INSTRUCTOR_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+TA_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"
+INSTRUCTOR_GROUPS = (classhub.INSTRUCTORS_GROUP, classhub.GRADERS_GROUP)  # teach (pulse) and grade
+TA_GROUPS = (classhub.GRADERS_GROUP,)  # grade in the shared course's service, no instructor server
 LEARNER_GROUPS = (classhub.STUDENTS_GROUP,)
 # What `useradd` accepts on Debian without --badname, and its 32-character limit.
 LINUX_NAME = re.compile(r"[a-z_][a-z0-9_-]{0,31}")
@@ -79,8 +77,11 @@ class LtiSettings:
 
 
 def groups_for(roles: Iterable[str]) -> list[str]:
-    """Instructors and teaching assistants grade; everyone else in the course is a student."""
-    return list(STAFF_GROUPS if STAFF_ROLES.intersection(roles) else LEARNER_GROUPS)
+    """Instructors teach and grade, teaching assistants grade; everyone else in the course is a student."""
+    roles = set(roles)
+    if INSTRUCTOR_ROLE in roles:
+        return list(INSTRUCTOR_GROUPS)
+    return list(TA_GROUPS if TA_ROLE in roles else LEARNER_GROUPS)
 
 
 def account_name(name: str) -> str | None:

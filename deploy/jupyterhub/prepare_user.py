@@ -1,9 +1,12 @@
-"""Run AS THE USER before their server starts (the hub's pre_spawn_hook calls it).
+"""Run AS THE USER before their server starts (the hub's pre_spawn_hook calls it), and as the course
+account before the grading service starts (its command: `--role grader ... --then jupyterhub-singleuser`).
 
 - Copies the lesson notebooks into ~/mobilizing-action/, only files that do not exist yet, so a
   course update never overwrites a student's edits (delete a file to get the new version).
-- For an instructor, creates the nbgrader course directory ~/course once (`course-tools init`),
-  pointed at the hub's shared exchange.
+  Instructors and teaching assistants also get the instructor notes.
+- For the course account (role `grader`), creates or updates the nbgrader course directory ~/course
+  (`course-tools init`), pointed at the hub's shared exchange, with the grading dashboard and
+  analytics notebooks in ~/course/grading/; then becomes the command after `--then`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from pathlib import Path
 
 LESSONS_SUBDIR = "mobilizing-action"
 COURSE_SUBDIR = "course"
+GRADING_SUBDIR = "grading"
+# Instructor notebooks that work on the course, so they live in the grading service, not in people's servers.
+GRADING_NOTEBOOKS = ("grading_dashboard.ipynb", "analytics.ipynb")
 HUB_MARK = "# --- class hub (deploy/jupyterhub) ---"
 
 
@@ -39,10 +45,12 @@ def copy_missing(source: Path, dest: Path, names: list[str]) -> list[str]:
 
 
 def lesson_names(lessons: Path, role: str) -> list[str]:
-    """Student lessons for everyone; instructor notebooks (not the nbgrader sources) for instructors."""
+    """Student lessons for everyone; for instructors also the instructor notebooks that need no course
+    (not the nbgrader sources, not the grading notebooks, which are the grading service's)."""
     names = sorted(p.name for p in lessons.glob("*.ipynb"))
     if role == "instructor":
-        names += sorted(f"instructor/{p.name}" for p in (lessons / "instructor").glob("*.ipynb"))
+        names += sorted(f"instructor/{p.name}" for p in (lessons / "instructor").glob("*.ipynb")
+                        if p.name not in GRADING_NOTEBOOKS)
     return names
 
 
@@ -59,7 +67,7 @@ def split_hub_block(text: str) -> str:
 
 def ensure_course(home: Path, exchange: Path, course_id: str) -> str:
     """`course-tools init ~/course` (create, or bring a generated config up to date), then point its
-    config at the shared exchange. A config the instructor edited is kept as it is."""
+    config at the shared exchange. A config an instructor edited is kept as it is."""
     from course_tools.content.loader import find_content_dir, load_course
     from course_tools.grading.coursedir import config_is_generated, init_course
 
@@ -72,7 +80,7 @@ def ensure_course(home: Path, exchange: Path, course_id: str) -> str:
             if HUB_MARK not in config.read_text(encoding="utf-8"):
                 with config.open("a", encoding="utf-8") as out:
                     out.write(hub_block(exchange))
-            return f"course {course} kept (config edited by the instructor)"
+            return f"course {course} kept (config edited by an instructor)"
         config.write_text(base, encoding="utf-8")  # init sees its own file and may update it
     init_course(load_course(find_content_dir()), course, course_id)
     with config.open("a", encoding="utf-8") as out:
@@ -83,16 +91,24 @@ def ensure_course(home: Path, exchange: Path, course_id: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--role", choices=["instructor", "student"], required=True)
+    parser.add_argument("--role", choices=["instructor", "student", "grader"], required=True)
     parser.add_argument("--lessons", type=Path, required=True, help="the repo's notebooks/ folder")
     parser.add_argument("--exchange", type=Path, required=True)
     parser.add_argument("--course-id", required=True)
+    parser.add_argument("--then", nargs=argparse.REMAINDER, default=[],
+                        help="a command to become once prepared (the grading service's server)")
     args = parser.parse_args(argv)
     home = Path.home()
-    copied = copy_missing(args.lessons, home / LESSONS_SUBDIR, lesson_names(args.lessons, args.role))
-    print(f"lessons: {len(copied)} new file(s) in ~/{LESSONS_SUBDIR}")
-    if args.role == "instructor":
+    if args.role == "grader":
         print(ensure_course(home, args.exchange, args.course_id))
+        copied = copy_missing(args.lessons / "instructor", home / COURSE_SUBDIR / GRADING_SUBDIR,
+                              list(GRADING_NOTEBOOKS))
+        print(f"grading notebooks: {len(copied)} new file(s) in ~/{COURSE_SUBDIR}/{GRADING_SUBDIR}", flush=True)
+    else:
+        copied = copy_missing(args.lessons, home / LESSONS_SUBDIR, lesson_names(args.lessons, args.role))
+        print(f"lessons: {len(copied)} new file(s) in ~/{LESSONS_SUBDIR}", flush=True)
+    if args.then:
+        os.execv(args.then[0], args.then)  # the grading service's server, with the hub's environment
     return 0
 
 

@@ -1,9 +1,12 @@
 """A real class hub for the tests: JupyterHub on free loopback ports, real local users (root).
 
-One hub per test module run: `mahub_inst` (instructor), `mahub_stu1` and `mahub_stu2` (students) are
-created fresh (an earlier run's users and homes are removed first), each logs in through the hub's
-login form, and each user's server is started once. At the end every server is stopped, the hub is
-stopped, and any process of the test users or the hub still alive is ended by its id.
+One hub per test session: `mahub_inst` (instructor), `mahub_ta` (teaching assistant, in `graders`),
+`mahub_stu1` and `mahub_stu2` (students), `mahub_out` (a hub user in no group, added by the admin API)
+and the course account `mahub_grader` (owns the course, runs the grading service) are created fresh
+(an earlier run's users and homes are removed first); each person logs in through the hub's login
+form, and the instructor's and students' servers are started once. At the end every server is
+stopped, the hub is stopped, and any process of the test accounts or the hub still alive is ended
+by its id.
 
 Runs when root and the `hub` extra + proxy are installed (`make test` and `make test-hub` install them);
 with CI=true or MOBILIZING_HUB_TESTS=1 (set by `make test-hub`) a missing piece fails instead of skipping.
@@ -36,8 +39,14 @@ sys.path.insert(0, str(REPO / "deploy" / "jupyterhub"))
 import classhub  # noqa: E402 (deploy/jupyterhub is not a package)
 
 INSTRUCTOR = "mahub_inst"
+TA = "mahub_ta"
 STUDENTS = ("mahub_stu1", "mahub_stu2")
+OUTSIDER = "mahub_out"  # logs in to the hub, in no group
+COURSE_ACCOUNT = "mahub_grader"
+SERVERS = (INSTRUCTOR, *STUDENTS)  # whose own servers the session starts (the TA grades in the service only)
+ACCOUNTS = (INSTRUCTOR, TA, *STUDENTS, OUTSIDER, COURSE_ACCOUNT)
 COURSE_ID = classhub.DEFAULT_COURSE_ID
+GRADING = f"/services/{classhub.DEFAULT_COURSE_ID}"  # the grading service's prefix (its name is the course id)
 LOCK_FILE = Path(tempfile.gettempdir()) / "mobilizing-hub-tests.lock"
 
 
@@ -151,12 +160,23 @@ class ClassHub:
 
     def server(self, owner: str, method: str, path: str, as_user: str | None = None, **kwargs):
         """A request to `owner`'s server with the token of `as_user` (default: the owner)."""
+        return self.request(as_user or owner, method, f"/user/{owner}/{path.lstrip('/')}", **kwargs)
+
+    def grading(self, as_user: str, method: str, path: str, **kwargs):
+        """A request to the course's grading service with `as_user`'s token."""
+        return self.request(as_user, method, f"{GRADING}/{path.lstrip('/')}", **kwargs)
+
+    def request(self, as_user: str, method: str, path: str, **kwargs):
         import requests
 
-        token = self.users[as_user or owner].token
-        return requests.request(method, f"{self.url}/user/{owner}/{path.lstrip('/')}",
-                                headers={"Authorization": f"token {token}"}, timeout=120,
-                                allow_redirects=False, **kwargs)
+        headers = {"Authorization": f"token {self.users[as_user].token}"}
+        return requests.request(method, f"{self.url}{path}", headers=headers, timeout=120, allow_redirects=False,
+                                **kwargs)
+
+    @property
+    def course(self) -> Path:
+        """The one course directory, in the course account's home."""
+        return classhub.course_home(self.settings) / classhub.COURSE_SUBDIR
 
     def log_tail(self, chars: int = 4000) -> str:
         return self.log.read_text(errors="replace")[-chars:]
@@ -204,7 +224,7 @@ def _hub_answers(url: str) -> bool:
 
 
 def _start_servers(hub: ClassHub) -> None:
-    names = list(hub.users)
+    names = list(SERVERS)
     for name in names:
         response = hub.hub_api("POST", f"/users/{name}/server")
         assert response.status_code in (201, 202), f"start {name}: {response.status_code} {response.text}"
@@ -224,7 +244,7 @@ def _start_servers(hub: ClassHub) -> None:
 
 def _stop(hub: ClassHub) -> None:
     """Stop servers through the API, the hub by SIGTERM (it stops the proxy), then by id anything left."""
-    for name in hub.users:
+    for name in SERVERS:
         with contextlib.suppress(Exception):  # teardown goes on
             hub.hub_api("DELETE", f"/users/{name}/server")
     proxy_pid_file = hub.settings.private / "jupyterhub-proxy.pid"
@@ -237,12 +257,13 @@ def _stop(hub: ClassHub) -> None:
             hub.proc.kill()
             hub.proc.wait()
     leftovers = [pid for pid in [proxy_pid, *hub.server_pids.values()] if pid and Path(f"/proc/{pid}").exists()]
-    kill_pids(leftovers + user_pids(tuple(hub.users)), grace=5)
+    kill_pids(leftovers + user_pids(ACCOUNTS), grace=5)
 
 
 @pytest.fixture(scope="session")
 def class_hub() -> Iterator[ClassHub]:
-    """The running class hub with the instructor and two students logged in and their servers up."""
+    """The running class hub: everyone logged in, the instructor's and students' servers and the grading
+    service up."""
     _require_hub()
     # One hub test run at a time on a machine: runs share the test users' names.
     lock = open(LOCK_FILE, "w")  # noqa: SIM115 (held until the end of the session)
@@ -255,34 +276,42 @@ def class_hub() -> Iterator[ClassHub]:
             if time.monotonic() > deadline:
                 pytest.fail(f"another hub test run holds {LOCK_FILE} for more than 5 minutes")
             time.sleep(1)
-    names = (INSTRUCTOR, *STUDENTS)
-    remove_users(names)  # a fresh class: an earlier run's users, homes and processes go
+    remove_users(ACCOUNTS)  # a fresh class: an earlier run's users, homes and processes go
     runtime = Path(tempfile.mkdtemp(prefix="mobilizing-hub-"))
     runtime.chmod(0o755)
     settings = classhub.HubSettings(runtime=runtime, port=_free_port(), hub_port=_free_port(),
                                     proxy_api_port=_free_port(), instructors=(INSTRUCTOR,), students=STUDENTS,
-                                    course_id=COURSE_ID, exchange=runtime / "exchange", pulse_port=_free_port())
+                                    course_id=COURSE_ID, exchange=runtime / "exchange", pulse_port=_free_port(),
+                                    graders=(TA,), course_account=COURSE_ACCOUNT, grading_port=_free_port())
     classhub.open_path_for_users(classhub.needed_paths())
     token = classhub.prepare_runtime(settings)
     passwords = classhub.ensure_users(settings)
+    passwords[OUTSIDER] = "out-" + os.urandom(6).hex()
+    classhub.ensure_user(OUTSIDER, passwords[OUTSIDER])
+    classhub.ensure_course_account(settings)
     log = settings.private / "jupyterhub.log"
     env = classhub.hub_environment(settings, token)
     with log.open("w") as out:
         proc = subprocess.Popen([str(classhub.VENV_BIN / "jupyterhub"), "-f", str(classhub.CONFIG_FILE)],
                                 cwd=settings.private, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
-    hub = ClassHub(settings, token, proc, log, {n: HubUser(n, passwords[n]) for n in names})
+    hub = ClassHub(settings, token, proc, log, {n: HubUser(n, passwords[n]) for n in passwords})
     try:
-        _wait(lambda: _hub_answers(settings.url), 90, "the hub answering", proc=proc, log=log)
+        _wait(lambda: _hub_answers(settings.url), 240, "the hub answering", proc=proc, log=log)
+        # Someone the hub lets in who is in no group (an admin added them later, e.g. an observer).
+        added = hub.hub_api("POST", f"/users/{OUTSIDER}")
+        assert added.status_code == 201, f"add {OUTSIDER}: {added.status_code} {added.text}"
         for user in hub.users.values():
             login(settings.url, user)
         _start_servers(hub)
+        _wait(lambda: hub.grading(INSTRUCTOR, "GET", "api/status").status_code == 200, 120,
+              "the grading service answering", hub=hub, proc=proc, log=log)
         yield hub
     finally:
         _stop(hub)
         keep = os.environ.get("MOBILIZING_HUB_KEEP") == "1"  # keep users and state to debug a failure
         if not keep:
-            remove_users(names)
+            remove_users(ACCOUNTS)
             shutil.rmtree(runtime, ignore_errors=True)
         lock.close()
 
@@ -309,8 +338,8 @@ def assignments(hub: ClassHub, student: str) -> list[dict]:
 
 
 def _course_tools(hub: ClassHub, *args: str) -> str:
-    course = pwd.getpwnam(INSTRUCTOR).pw_dir + "/" + classhub.COURSE_SUBDIR
-    result = run_as(INSTRUCTOR, [str(classhub.VENV_BIN / "course-tools"), *args, "--course", course],
+    """`course-tools` as the course account, as a grader runs it in the grading service's terminal."""
+    result = run_as(COURSE_ACCOUNT, [str(classhub.VENV_BIN / "course-tools"), *args, "--course", str(hub.course)],
                     env={"MOBILIZING_CONTENT": str(classhub.REPO / "content")})
     assert result.returncode == 0, f"course-tools {' '.join(args)}: {result.stdout}\n{result.stderr}"
     return result.stdout
@@ -329,10 +358,11 @@ class RoundTrip:
 @pytest.fixture(scope="session")
 def round_trip(class_hub: ClassHub) -> RoundTrip:
     """Release Review #6, each student fetches, answers and submits, the instructor collects,
-    grades and returns feedback, each student fetches it."""
+    grades and returns feedback, each student fetches it. The instructor works in the grading service's
+    formgrader (the course account's course), as every grader does."""
     hub = class_hub
-    _ok(hub.server(INSTRUCTOR, "POST", f"formgrader/api/assignment/{ASSIGNMENT}/assign"), "generate review6")
-    released = _ok(hub.server(INSTRUCTOR, "POST", f"formgrader/api/assignment/{ASSIGNMENT}/release"),
+    _ok(hub.grading(INSTRUCTOR, "POST", f"formgrader/api/assignment/{ASSIGNMENT}/assign"), "generate review6")
+    released = _ok(hub.grading(INSTRUCTOR, "POST", f"formgrader/api/assignment/{ASSIGNMENT}/release"),
                    "release review6")
     trip = RoundTrip(released=released)
     for student in STUDENTS:
@@ -351,8 +381,8 @@ def round_trip(class_hub: ClassHub) -> RoundTrip:
         assert saved.status_code == 200, f"{student} saves: {saved.status_code} {saved.text[:300]}"
         trip.submitted[student] = _ok(hub.server(student, "POST", "assignments/submit", json=body),
                                       f"{student} submits")["value"]
-    _ok(hub.server(INSTRUCTOR, "POST", f"formgrader/api/assignment/{ASSIGNMENT}/collect"), "collect review6")
-    submissions = _ok(hub.server(INSTRUCTOR, "GET", f"formgrader/api/submissions/{ASSIGNMENT}"), "submissions")
+    _ok(hub.grading(INSTRUCTOR, "POST", f"formgrader/api/assignment/{ASSIGNMENT}/collect"), "collect review6")
+    submissions = _ok(hub.grading(INSTRUCTOR, "GET", f"formgrader/api/submissions/{ASSIGNMENT}"), "submissions")
     trip.collected_students = sorted(s["student"] for s in submissions if s["submitted"])
     trip.autograde_output = _course_tools(hub, "autograde", ASSIGNMENT)
     _course_tools(hub, "feedback", ASSIGNMENT)
@@ -369,20 +399,37 @@ def round_trip(class_hub: ClassHub) -> RoundTrip:
     return trip
 
 
-def run_in_kernel(hub: ClassHub, name: str, code: str, timeout: float = 120) -> str:
-    """Start a kernel in `name`'s server with their token, run `code`, return its stdout (errors raise)."""
+def run_in_kernel(hub: ClassHub, name: str, code: str, timeout: float = 120, prefix: str | None = None,
+                  claimed: str | None = None) -> str:
+    """Start a kernel in `name`'s server (or in the server at `prefix`, e.g. the grading service) with their
+    token, run `code` (see `execute`), stop the kernel."""
+    prefix = prefix or f"/user/{name}"
+    kernel_id = start_kernel(hub, name, prefix)
+    try:
+        return execute(hub, name, prefix, kernel_id, code, timeout=timeout, claimed=claimed)
+    finally:
+        hub.request(name, "DELETE", f"{prefix}/api/kernels/{kernel_id}")
+
+
+def start_kernel(hub: ClassHub, name: str, prefix: str) -> str:
+    kernel = hub.request(name, "POST", f"{prefix}/api/kernels", json={"name": "python3"})
+    assert kernel.status_code == 201, f"{name} starts a kernel: {kernel.status_code} {kernel.text[:300]}"
+    return kernel.json()["id"]
+
+
+def execute(hub: ClassHub, name: str, prefix: str, kernel_id: str, code: str, timeout: float = 120,
+            claimed: str | None = None) -> str:
+    """Run `code` in a running kernel through its websocket with `name`'s token; return its stdout (errors
+    raise). The message header claims to come from `claimed` (default: `name`), as a browser would say."""
     import uuid
 
     import websocket
 
-    kernel = hub.server(name, "POST", "api/kernels", json={"name": "python3"})
-    assert kernel.status_code == 201, f"{name} starts a kernel: {kernel.status_code} {kernel.text[:300]}"
-    kernel_id = kernel.json()["id"]
-    ws_url = hub.url.replace("http://", "ws://") + f"/user/{name}/api/kernels/{kernel_id}/channels"
+    ws_url = hub.url.replace("http://", "ws://") + f"{prefix}/api/kernels/{kernel_id}/channels"
     sock = websocket.create_connection(ws_url, header=[f"Authorization: token {hub.users[name].token}"],
                                        timeout=timeout)
     msg_id = uuid.uuid4().hex
-    sock.send(json.dumps({"header": {"msg_id": msg_id, "msg_type": "execute_request", "username": name,
+    sock.send(json.dumps({"header": {"msg_id": msg_id, "msg_type": "execute_request", "username": claimed or name,
                                      "session": uuid.uuid4().hex, "version": "5.3"},
                           "parent_header": {}, "metadata": {}, "channel": "shell",
                           "content": {"code": code, "silent": False, "store_history": False,
@@ -403,4 +450,3 @@ def run_in_kernel(hub: ClassHub, name: str, code: str, timeout: float = 120) -> 
         raise TimeoutError(f"{name}'s kernel did not finish within {timeout}s")
     finally:
         sock.close()
-        hub.server(name, "DELETE", f"api/kernels/{kernel_id}")

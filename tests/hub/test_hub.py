@@ -1,8 +1,9 @@
 """The class hub with real users: login, servers, the Review #6 round trip, and who may see what.
 
-The round trip goes through the same doors a class uses: the instructor's formgrader API (generate,
-release, collect, submissions) and `course-tools` run as the instructor (autograde, feedback); each
-student's Assignments panel backend (`/user/<name>/assignments/...`) and contents API.
+The round trip goes through the same doors a class uses: the grading service's formgrader API (generate,
+release, collect, submissions) with the instructor's login and `course-tools` run as the course account
+(autograde, feedback); each student's Assignments panel backend (`/user/<name>/assignments/...`) and
+contents API.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ import pytest
 
 from tests.hub.conftest import (
     ASSIGNMENT,
+    COURSE_ACCOUNT,
     COURSE_ID,
     INSTRUCTOR,
+    SERVERS,
     STUDENTS,
+    TA,
     ClassHub,
     RoundTrip,
     assignments,
@@ -31,7 +35,8 @@ pytestmark = [pytest.mark.hub, pytest.mark.timeout(420)]
 
 
 def test_each_user_logs_in_and_gets_a_server_with_own_lessons(class_hub: ClassHub) -> None:
-    for name, user in class_hub.users.items():
+    for name in SERVERS:
+        user = class_hub.users[name]
         status = class_hub.server(name, "GET", "api/status")
         assert status.status_code == 200, f"{name}'s server: {status.status_code}"
         me = class_hub.hub_api("GET", "/user", token=user.token).json()
@@ -42,6 +47,7 @@ def test_each_user_logs_in_and_gets_a_server_with_own_lessons(class_hub: ClassHu
         assert ("instructor" in notebooks) is (name == INSTRUCTOR), f"{name}: instructor notebooks {notebooks}"
     groups = {g["name"]: sorted(g["users"]) for g in class_hub.hub_api("GET", "/groups").json()}
     assert groups[classhub.INSTRUCTORS_GROUP] == [INSTRUCTOR]
+    assert groups[classhub.GRADERS_GROUP] == sorted([INSTRUCTOR, TA])
     assert groups[classhub.STUDENTS_GROUP] == sorted(STUDENTS)
 
 
@@ -75,7 +81,7 @@ def test_servers_run_the_repo_venv_as_their_own_user(class_hub: ClassHub) -> Non
         assert owner == pwd.getpwnam(name).pw_uid, f"{name}'s server runs as uid {owner}"
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         assert str(classhub.VENV_BIN / "jupyterhub-singleuser").encode() in cmdline
-    assert set(class_hub.server_pids) == set(class_hub.users)
+    assert set(class_hub.server_pids) == set(SERVERS)
 
 
 def test_review_round_trip_release_fetch_submit_collect_feedback(round_trip: RoundTrip) -> None:
@@ -90,6 +96,8 @@ def test_review_round_trip_release_fetch_submit_collect_feedback(round_trip: Rou
 
 def test_student_gets_no_formgrader_neither_own_nor_instructors(class_hub: ClassHub) -> None:
     student = STUDENTS[0]
+    # The instructor's own server has none either: the formgrader is the grading service's.
+    assert class_hub.server(INSTRUCTOR, "GET", "formgrader/api/assignments").status_code == 404
     own = class_hub.server(student, "GET", "formgrader")
     assert own.status_code == 404, f"formgrader on a student's server: {own.status_code}"
     own_api = class_hub.server(student, "GET", "formgrader/api/assignments")
@@ -105,7 +113,7 @@ def test_student_gets_no_formgrader_neither_own_nor_instructors(class_hub: Class
 
 def test_student_cannot_open_another_users_server(class_hub: ClassHub) -> None:
     for student in STUDENTS:
-        for owner in class_hub.users:
+        for owner in SERVERS:
             if owner == student:
                 continue
             api = class_hub.server(owner, "GET", "api/contents", as_user=student)
@@ -156,12 +164,13 @@ def test_student_cannot_read_another_students_submission_on_disk(class_hub: Clas
     inbound = course_root / "inbound"
     feedback = course_root / "feedback"
     assert any(p.name.startswith(other + "+") for p in inbound.iterdir()), "the submission is not in the exchange"
-    instructor_home = pwd.getpwnam(INSTRUCTOR).pw_dir
+    course = class_hub.course
     other_home = pwd.getpwnam(other).pw_dir
     targets = {"inbound": str(inbound), "feedback": str(feedback),
                "other_home": other_home, "other_answer": f"{other_home}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb",
-               "course": f"{instructor_home}/course", "gradebook": f"{instructor_home}/course/gradebook.db",
-               "submitted": f"{instructor_home}/course/submitted/{other}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb",
+               "course": str(course), "gradebook": str(course / "gradebook.db"),
+               "rubric_store": str(course / "rubric.db"),
+               "submitted": str(course / "submitted" / other / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
                "hub_database": str(class_hub.settings.private / "jupyterhub.sqlite")}
     result = run_as(prober, [sys.executable, "-c", PROBE, json.dumps(targets), str(inbound / f"{other}+*")])
     assert result.returncode == 0, result.stderr
@@ -199,7 +208,7 @@ def test_the_exchange_has_the_permissions_nbgrader_documents(class_hub: ClassHub
     exchange = class_hub.settings.exchange
     assert exchange.stat().st_mode & 0o7777 == 0o1777 and exchange.stat().st_uid == 0
     course_root = exchange / COURSE_ID
-    assert course_root.stat().st_uid == pwd.getpwnam(INSTRUCTOR).pw_uid
+    assert course_root.stat().st_uid == pwd.getpwnam(COURSE_ACCOUNT).pw_uid  # released by the grading service
     assert (course_root / "inbound").stat().st_mode & 0o777 == 0o733  # students write, cannot list
     assert (course_root / "feedback").stat().st_mode & 0o777 == 0o711
     listed = subprocess.run(["stat", "-c", "%a %U", str(pwd.getpwnam(STUDENTS[0]).pw_dir)], capture_output=True,

@@ -1,6 +1,6 @@
-"""The class hub in Debian's Chromium: the instructor's formgrader loads through the hub when opened
-in its own browser tab (the way that works with JupyterHub >= 4.1, nbgrader issue #1870), and a
-student's JupyterLab has the Assignments panel but no formgrader.
+"""The class hub in Debian's Chromium: the grading service's formgrader loads through the hub when the
+instructor opens it in its own browser tab (the way that works with JupyterHub >= 4.1, nbgrader issue
+#1870), and a student's JupyterLab has the Assignments panel but no formgrader.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _require_chromium
-from tests.hub.conftest import ASSIGNMENT, INSTRUCTOR, STUDENTS, ClassHub, RoundTrip
+from tests.hub.conftest import ASSIGNMENT, GRADING, INSTRUCTOR, STUDENTS, ClassHub, RoundTrip
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -64,7 +64,7 @@ def _instructor_opens_formgrader(browser, class_hub: ClassHub) -> None:
         tab.wait_for_url("**/formgrader/manage_assignments")
         tab.locator("tr", has_text=ASSIGNMENT).first.wait_for()
         tab.close()
-        response = page.goto(f"{class_hub.url}/user/{INSTRUCTOR}/formgrader")
+        response = page.goto(f"{class_hub.url}{GRADING}/formgrader")
         page.wait_for_url("**/formgrader/manage_assignments")
         row = page.locator("tr", has_text=ASSIGNMENT).first
         row.wait_for()
@@ -74,7 +74,7 @@ def _instructor_opens_formgrader(browser, class_hub: ClassHub) -> None:
         assert "frame-ancestors 'none'" in (response.headers.get("content-security-policy") or "")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "hub_formgrader.png"))
-        page.goto(f"{class_hub.url}/user/{INSTRUCTOR}/formgrader/manage_submissions/{ASSIGNMENT}")
+        page.goto(f"{class_hub.url}{GRADING}/formgrader/manage_submissions/{ASSIGNMENT}")
         for student in STUDENTS:
             page.locator("tr", has_text=student).first.wait_for()
     finally:

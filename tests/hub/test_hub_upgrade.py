@@ -3,7 +3,8 @@
 
 The JupyterHub 5 database is made with JupyterHub 6's own migrations, taken back to JupyterHub 5's last
 schema revision (the tables and columns of a database JupyterHub 5.5 creates). No users or servers: only
-the hub, its proxy and the class pulse, on free loopback ports in a throw-away runtime folder.
+the hub, its proxy, the class pulse and the grading service (as a course account of its own, removed
+at the end), on free loopback ports in a throw-away runtime folder.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.hub.conftest import _free_port, _hub_answers, _require_hub, _wait, classhub, kill_pids
+from tests.hub.conftest import _free_port, _hub_answers, _require_hub, _wait, classhub, kill_pids, remove_users
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(300)]
 
 JUPYTERHUB5_HEAD = "4621fec11365"  # the last schema revision of JupyterHub 5 (5.0 to 5.5)
+COURSE_ACCOUNT = "mahub_grader5"  # not the session hub's course account: this hub's service has its own course
 
 
 def revision(db: Path) -> str:
@@ -51,8 +53,11 @@ def test_a_jupyterhub5_database_is_upgraded_at_start(tmp_path: Path) -> None:
     runtime = tmp_path / "runtime"
     settings = classhub.HubSettings(runtime=runtime, port=_free_port(), hub_port=_free_port(),
                                     proxy_api_port=_free_port(), pulse_port=_free_port(),
-                                    exchange=runtime / "exchange")
+                                    exchange=runtime / "exchange", course_account=COURSE_ACCOUNT,
+                                    grading_port=_free_port())
     token = classhub.prepare_runtime(settings)
+    remove_users((COURSE_ACCOUNT,))
+    classhub.ensure_course_account(settings)  # `make hub` creates it before the hub starts
     db = settings.private / "jupyterhub.sqlite"
     jupyterhub5_database(db)
     log = settings.private / "jupyterhub.log"
@@ -62,7 +67,8 @@ def test_a_jupyterhub5_database_is_upgraded_at_start(tmp_path: Path) -> None:
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     proxy_pid_file = settings.private / "jupyterhub-proxy.pid"
     try:
-        _wait(lambda: _hub_answers(settings.url), 90, "the hub answering on an upgraded database", proc=proc, log=log)
+        _wait(lambda: _hub_answers(settings.url), 240, "the hub answering on an upgraded database", proc=proc,
+              log=log)
         assert revision(db) != JUPYTERHUB5_HEAD
         engine = orm.create_engine(f"sqlite:///{db}")
         orm.check_db_revision(engine)  # raises unless the schema is this JupyterHub's
@@ -86,3 +92,4 @@ def test_a_jupyterhub5_database_is_upgraded_at_start(tmp_path: Path) -> None:
                 proc.wait()
         if proxy_pid and Path(f"/proc/{proxy_pid}").exists():
             kill_pids([proxy_pid], grace=5)
+        remove_users((COURSE_ACCOUNT,))  # ends the grading service's processes by id, then the account

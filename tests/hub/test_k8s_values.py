@@ -1,6 +1,6 @@
 """The Zero to JupyterHub values carry what the local hub proves (not deployed here, so checked as data):
-the same image and command, groups, formgrader only for instructors, the same role files, and an
-nbgrader exchange on a shared volume at the path the user servers are told about."""
+the same image and command, groups, the formgrader only in the course's grading service, the same role
+files, and an nbgrader exchange on a shared volume at the path the user servers are told about."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ def values() -> dict:
     return yaml.safe_load((K8S / "values.yaml").read_text(encoding="utf-8"))
 
 
-def _files(values: dict) -> dict[str, dict]:
-    return {entry["mountPath"]: entry for entry in values["singleuser"]["extraFiles"].values()}
+def _files(values: dict, where: str = "singleuser") -> dict[str, dict]:
+    return {entry["mountPath"]: entry for entry in values[where]["extraFiles"].values()}
 
 
 def test_user_image_is_the_repo_environment(values: dict) -> None:
@@ -58,9 +58,9 @@ def test_exchange_is_a_shared_volume_at_the_path_servers_are_given(values: dict)
         "mobilizing-action"]
 
 
-@pytest.mark.parametrize("role", ["student", "instructor"])
+@pytest.mark.parametrize("role", ["student", "instructor", "grader"])
 def test_role_files_are_the_local_hubs(values: dict, role: str) -> None:
-    files = _files(values)
+    files = _files(values, "hub" if role == "grader" else "singleuser")  # the grading service is in the hub pod
     nbgrader = files[f"{ROLES}/{role}/nbgrader_config.py"]["stringData"]
     assert nbgrader == classhub.nbgrader_config_text(role, classhub.DEFAULT_COURSE_ID)
     server = files[f"{ROLES}/{role}/jupyter_server_config.d/mobilizing-role.json"]["data"]
@@ -71,22 +71,38 @@ def test_role_files_are_the_local_hubs(values: dict, role: str) -> None:
     assert overrides == classhub.setting_overrides(role)
 
 
-def test_formgrader_is_for_instructors_only(values: dict) -> None:
+def test_formgrader_is_only_in_the_grading_service(values: dict) -> None:
     files = _files(values)
-    student_server = files[f"{ROLES}/student/jupyter_server_config.d/mobilizing-role.json"]["data"]
-    assert student_server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
-    student_page = files[f"{ROLES}/student/labconfig/page_config.json"]["data"]
-    assert student_page["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
-    instructor = json.dumps(files[f"{ROLES}/instructor/jupyter_server_config.d/mobilizing-role.json"]["data"])
-    assert "formgrader" not in instructor  # the venv's nbgrader.json enables it
+    for role in ("student", "instructor"):
+        server = files[f"{ROLES}/{role}/jupyter_server_config.d/mobilizing-role.json"]["data"]
+        assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
+        page = files[f"{ROLES}/{role}/labconfig/page_config.json"]["data"]
+        assert page["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
+    grader = json.dumps(_files(values, "hub")[f"{ROLES}/grader/jupyter_server_config.d/mobilizing-role.json"]["data"])
+    assert "formgrader" not in grader  # the venv's nbgrader.json enables it
+
+
+def test_grading_service_is_the_local_hubs(values: dict) -> None:
+    """As classhub.grading_service: named after the course, the grader role, the course for nbgrader and
+    course-tools, kernels told who sent each message; `graders` may open it; the exchange is mounted."""
+    config = values["hub"]["extraConfig"]["mobilizing-action"]
+    course_id = classhub.DEFAULT_COURSE_ID
+    assert f'"name": "{course_id}"' in config and '"--role", "grader"' in config
+    assert f"--ServerApp.kernel_websocket_connection_class={classhub.STAMPED_CONNECTION}" in config
+    assert '"MOBILIZING_GRADER_IDENTITY": "kernel-message"' in config and 'f"{ROLES}/grader"' in config
+    assert f'"access:services!service={course_id}"' in config and '"groups": ["graders"]' in config
+    assert '["instructors", "graders"]' in config and '["graders"]' in config  # LMS Instructor / TA
+    mounts = {m["name"]: m["mountPath"] for m in values["hub"]["extraVolumeMounts"]}
+    assert mounts["nbgrader-exchange"] == classhub.SHARED_EXCHANGE
 
 
 def test_groups_pick_the_role_config_as_locally(values: dict) -> None:
     hub = values["hub"]
     code = hub["extraConfig"]["mobilizing-action"]
     compile(code, "extraConfig", "exec")
-    assert f'g.name == "{classhub.INSTRUCTORS_GROUP}"' in code
-    assert f'["{classhub.INSTRUCTORS_GROUP}"]' in code and f'["{classhub.STUDENTS_GROUP}"]' in code
+    # Instructors and teaching assistants get the staff config, as classhub.HubSettings.role_of
+    assert f'STAFF = ("{classhub.INSTRUCTORS_GROUP}", "{classhub.GRADERS_GROUP}")' in code and "g.name in STAFF" in code
+    assert f'["{classhub.GRADERS_GROUP}"]' in code and f'["{classhub.STUDENTS_GROUP}"]' in code
     assert '"JUPYTER_CONFIG_PATH": f"{ROLES}/{role}"' in code and f'ROLES = "{ROLES}"' in code
     assert hub["config"]["Authenticator"]["manage_groups"] is True
     assert hub["config"]["JupyterHub"]["authenticator_class"] == "ltiauthenticator.lti13.auth.LTI13Authenticator"

@@ -38,16 +38,25 @@ def test_students_get_lessons_and_instructors_also_their_notebooks() -> None:
     assert "00_overview.ipynb" in student and not any(n.startswith("instructor/") for n in student)
     extra = [n for n in instructor if n not in student]
     assert extra and all(n.startswith("instructor/") and n.count("/") == 1 for n in extra)  # no nbgrader sources
+    # The grading notebooks work on the course, so they are the grading service's, not in people's servers.
+    assert all((NOTEBOOKS / "instructor" / name).is_file() for name in prepare_user.GRADING_NOTEBOOKS)
+    assert not any(n.split("/")[-1] in prepare_user.GRADING_NOTEBOOKS for n in instructor)
 
 
 def test_settings_round_trip_through_the_environment(tmp_path: Path) -> None:
     settings = classhub.HubSettings(runtime=tmp_path, port=9100, hub_port=9101, proxy_api_port=9102,
                                     instructors=("prof",), students=("ann", "bo"), course_id="fg-2026",
-                                    exchange=tmp_path / "ex")
+                                    exchange=tmp_path / "ex", graders=("ta", "prof"), course_account="grader-fg",
+                                    grading_port=9103)
     assert classhub.HubSettings.from_env(settings.to_env()) == settings
+    assert settings.users == ("prof", "ta", "ann", "bo") and settings.grading_team == ("prof", "ta")
+    no_ta = classhub.HubSettings(runtime=tmp_path, graders=())
+    assert classhub.HubSettings.from_env(no_ta.to_env()).graders == ()
     defaults = classhub.HubSettings.from_env({})
-    assert (defaults.ip, defaults.port, defaults.instructors, defaults.students) == (
-        "127.0.0.1", 8000, ("instructor1",), ("student1", "student2"))
+    assert (defaults.ip, defaults.port, defaults.instructors, defaults.students, defaults.graders) == (
+        "127.0.0.1", 8000, ("instructor1",), ("student1", "student2"), ("ta1",))
+    assert defaults.course_account == f"grader-{classhub.DEFAULT_COURSE_ID}"
+    assert defaults.grading_service == classhub.DEFAULT_COURSE_ID  # nbgrader's Course List looks it up by course id
     assert defaults.runtime == classhub.HERE / "runtime" and defaults.exchange == defaults.runtime / "exchange"
 
 
@@ -58,19 +67,32 @@ def test_role_nbgrader_configs_load_and_point_at_the_exchange(tmp_path: Path, mo
     course.mkdir(parents=True)
     (course / "nbgrader_config.py").write_text("c = get_config()\nc.Exchange.root = '/course-local'\n"
                                                "c.CourseDirectory.db_url = 'sqlite:///x.db'\n", encoding="utf-8")
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("MOBILIZING_COURSE", str(course))  # the grading service's environment
     monkeypatch.setenv(classhub.EXCHANGE_ENV, "/srv/shared")
-    for role in ("instructor", "student"):
+    for role in classhub.ROLES:
         (tmp_path / role).mkdir()
         (tmp_path / role / "nbgrader_config.py").write_text(classhub.nbgrader_config_text(role, "fg"), encoding="utf-8")
         config = PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path / role)).load_config()
         assert config.CourseDirectory.course_id == "fg"
         assert config.Exchange.root == "/srv/shared"  # the hub's exchange wins over the course's own
-        if role == "instructor":
+        if role == "grader":
             assert config.CourseDirectory.root == str(course)
             assert config.CourseDirectory.db_url == "sqlite:///x.db"  # the course config was loaded
         else:
             assert "root" not in config.CourseDirectory
+
+
+def test_role_extensions_follow_nbgraders_table_for_several_graders() -> None:
+    """Formgrader only in the grading service (whose kernels learn who sent each message), the Course List
+    for instructors and teaching assistants, the Assignment List for people."""
+    disabled = {role: {k for k, on in classhub.server_config(role)["ServerApp"]["jpserver_extensions"].items()
+                       if not on} for role in classhub.ROLES}
+    assert classhub.FORMGRADER in disabled["student"] and classhub.FORMGRADER in disabled["instructor"]
+    assert classhub.FORMGRADER not in disabled["grader"] and classhub.ASSIGNMENT_LIST in disabled["grader"]
+    assert classhub.COURSE_LIST not in disabled["instructor"]
+    assert classhub.page_config("grader")["disabledExtensions"] == {"@jupyter/nbgrader:assignment-list": True,
+                                                                    "@jupyter/nbgrader:course-list": True}
+    assert classhub.page_config("instructor")["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
 
 
 def test_instructor_course_follows_course_tools_and_keeps_the_exchange(tmp_path: Path) -> None:
@@ -89,3 +111,28 @@ def test_instructor_course_follows_course_tools_and_keeps_the_exchange(tmp_path:
     assert "kept" in prepare_user.ensure_course(tmp_path, exchange, "fg")
     assert "'mine'" in config.read_text(encoding="utf-8")
     assert config.read_text(encoding="utf-8").count(prepare_user.HUB_MARK) == 1
+
+
+def test_grading_service_runs_as_the_course_account_in_the_course(tmp_path: Path, monkeypatch) -> None:
+    """nbgrader's shared-formgrader service: the course account, its course as working directory, the
+    course for nbgrader and course-tools, a server whose kernels learn who sent each message."""
+    from course_tools.grading.hub_service import HubUserStampedConnection
+    from course_tools.rubric.identity import IDENTITY_ENV, KERNEL_MESSAGE
+
+    monkeypatch.setattr(classhub, "course_home", lambda settings: tmp_path / "home")
+    settings = classhub.HubSettings(runtime=tmp_path, course_account="grader-fg", course_id="fg", grading_port=9104)
+    service = classhub.grading_service(settings)
+    course = str(tmp_path / "home" / "course")
+    assert (service["name"], service["user"], service["cwd"], service["url"]) == (
+        "fg", "grader-fg", course, "http://127.0.0.1:9104")
+    assert service["timeout"] >= 120  # JupyterHub 6 exits if a managed service is not up in time
+    command = service["command"]
+    assert command[command.index("--role") + 1] == "grader"
+    server = command[command.index("--then") + 1:]
+    assert server[0] == str(classhub.VENV_BIN / "jupyterhub-singleuser")
+    stamped = f"{HubUserStampedConnection.__module__}.{HubUserStampedConnection.__name__}"
+    assert f"--ServerApp.kernel_websocket_connection_class={stamped}" in server
+    env = service["environment"]
+    assert env["MOBILIZING_COURSE"] == course and env[IDENTITY_ENV] == KERNEL_MESSAGE
+    assert env["JUPYTER_CONFIG_PATH"] == str(settings.role_dir("grader"))
+    assert classhub.grading_scopes(settings) == ["access:services!service=fg"]

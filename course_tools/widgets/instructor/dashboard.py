@@ -6,6 +6,12 @@ its calibration answers (weak, adequate, strong, with the score and items each e
 agree on the scale before the first answer. The answer is shown as escaped text with the key
 points' terms marked, never as live HTML. Every control has a visible label; status is in words.
 
+Several graders on one course (the class hub's grading service): each can take a share of the work
+("questions 1-3", "students A-M", course_tools.rubric.shares) and see only it; opening an answer
+claims it (course_tools.rubric.claims), so the others' queues show it as taken, by whom and since when,
+at each step or on Refresh, and "Save and next ungraded" passes it by. The optimistic check on save
+stays the last line of defence.
+
 With `moderation=True` it is the second marker's view (course_tools.rubric.moderation): only the
 sampled answers, with no first score, comment or grader, names never shown, no rubric editing;
 saves go to rubric.db as second grades and leave nbgrader's gradebook alone.
@@ -21,12 +27,14 @@ from IPython.display import HTML, display
 
 from course_tools import CourseToolsError
 from course_tools.content.models import Question
+from course_tools.rubric.claims import Claim, Claims
 from course_tools.rubric.course import NO_COURSE, course_dir, has_course
 from course_tools.rubric.grader import Grading
 from course_tools.rubric.highlight import highlight
 from course_tools.rubric.moderation import Moderation
 from course_tools.rubric.queue import Entry
 from course_tools.rubric.scoring import QuestionRubric, compute
+from course_tools.rubric.shares import Share, Shares, parse_questions, parse_students
 from course_tools.rubric.store import StaleGrade
 
 LABEL_STYLE = {"description_width": "initial"}
@@ -76,6 +84,11 @@ class Dashboard:
                  moderation: bool = False):
         self.grading = grading
         self.moderation = Moderation(grading) if moderation else None
+        # The grading team (not in second marking, which is blind and sampled for one grader).
+        self.claims = None if moderation else Claims(grading.store)
+        self.shares = None if moderation else Shares(grading.store)
+        self.others: dict[str, Claim] = {}  # answers to this question other graders have open
+        self.my_share: Share | None = None
         self.entries: list[Entry] = []
         self.current: Entry | None = None
         self.dirty = False
@@ -128,6 +141,7 @@ class Dashboard:
         self.status = widgets.HTML()
         self.status.add_class("ma-status")
         self.editor = self._build_editor()
+        self.team = self._build_team()
 
         self.assignment.observe(lambda _c: self._load_questions(), "value")
         self.question.observe(lambda _c: self.load(), "value")
@@ -157,13 +171,17 @@ class Dashboard:
             widgets.HTML(STYLE + intro),
             widgets.HBox([self.assignment, self.question] + ([] if self.moderation else [self.show_names]),
                          layout=widgets.Layout(flex_flow="row wrap")),
-            widgets.HBox([self.progress_bar, self.progress_text]), self.prompt, self.calibration,
+            widgets.HBox([self.progress_bar, self.progress_text]), *([] if self.moderation else [self.team]),
+            self.prompt, self.calibration,
             widgets.HBox([widgets.VBox([self.queue], layout=widgets.Layout(width="34%")), grading_box]),
         ] + ([] if self.moderation else [self.editor]))
         self.root.add_class("ma-dashboard")
         if self.moderation is not None:
             self.root.add_class("ma-moderation")
         self._load_questions(question)
+        if self.my_share is not None:  # the share this grader took earlier, ready to change
+            self.share_questions.value = ", ".join(self.my_share.questions)
+            self.share_students.value = f"{self.my_share.first}-{self.my_share.last}" if self.my_share.first else ""
 
     # --- loading ---------------------------------------------------------------------------------
     def _load_questions(self, question: str | None = None) -> None:
@@ -198,6 +216,11 @@ class Dashboard:
                                      f"instructor draws one with <code>course-tools moderate {html.escape(a)} "
                                      "--sample 20%</code>.</p>")
                 return
+            if self.my_share is not None and self.only_mine.value:
+                self.answer.value = (f"<p role='status'>No answer to {html.escape(q)} is in your share "
+                                     f"({html.escape(self.my_share.describe())}): untick "
+                                     "<i>Show only my share</i> to see them all.</p>")
+                return
             self.answer.value = (f"<p role='status'>No submissions of {html.escape(a)} in the gradebook yet: run "
                                  f"<code>course-tools collect {html.escape(a)}</code> and <code>course-tools "
                                  f"autograde {html.escape(a)}</code>.</p>")
@@ -219,10 +242,19 @@ class Dashboard:
         self.edit_item.options = [(f"{i.id} ({_points(i.points)})", i.id) for i in self.rubric.items]
 
     def _queue(self) -> list[Entry]:
-        """The question's queue; in moderation, the sampled answers with no trace of their first grade."""
+        """The question's queue; in moderation, the sampled answers with no trace of their first grade;
+        else, with the team's claims read again, and only this grader's share if they asked so."""
+        a, q = self.assignment.value, self.question.value
         if self.moderation is not None:
-            return self.moderation.queue(self.assignment.value, self.question.value)
-        return self.grading.queue(self.assignment.value, self.question.value)
+            return self.moderation.queue(a, q)
+        me = self.grading.grader
+        self.others = self.claims.by_others(a, q, me)
+        self.my_share = self.shares.of(a, me)
+        entries = self.grading.queue(a, q)
+        if self.only_mine.value and self.my_share is not None:
+            entries = [e for e in entries if self.my_share.covers(q, e.surname)]
+        self._show_team()
+        return entries
 
     def _names(self) -> bool:
         return self.show_names.value and self.moderation is None  # second marking is blind, always
@@ -237,7 +269,9 @@ class Dashboard:
             state = f"graded in formgrader {entry.score:g}/{entry.max_score:g}"
         else:
             state = "to grade"
-        return f"{'✓' if entry.graded else '•'} {who}: {state}{' · late' if entry.late else ''}"
+        claim = self.others.get(entry.student)
+        taken = f" · taken by {claim.grader} ({claim.age()})" if claim else ""
+        return f"{'✓' if entry.graded else '•'} {who}: {state}{' · late' if entry.late else ''}{taken}"
 
     def _refresh_queue_labels(self) -> None:
         current = self.current.student if self.current else None
@@ -252,7 +286,8 @@ class Dashboard:
         graded = sum(e.graded for e in self.entries)
         self.progress_bar.max = max(len(self.entries), 1)
         self.progress_bar.value = graded
-        what = "sampled answers to" if self.moderation else "answers to"
+        what = ("sampled answers to" if self.moderation else
+                "answers in your share to" if self.my_share is not None and self.only_mine.value else "answers to")
         done = "second-marked" if self.moderation else "graded"
         self.progress_text.value = (f"<span role='status'>{graded} of {len(self.entries)} {what} "
                                     f"{html.escape(str(self.question.value))} {done}</span>")
@@ -298,6 +333,18 @@ class Dashboard:
         if grade is None and entry.graded and not entry.no_response:
             self._say(f"Graded in formgrader ({entry.score:g} points). "
                       "Saving here replaces that grade with the rubric's.")
+        self._claim(entry)
+
+    def _claim(self, entry: Entry) -> None:
+        """Tell the team this answer is open here; warn if another grader has it open."""
+        if self.claims is None:
+            return
+        claim = self.claims.take(self.assignment.value, self.question.value, entry.student, self.grading.grader)
+        if claim.grader != self.grading.grader:
+            self.others[entry.student] = claim
+            self.status.value = (f"<span role='alert'>{html.escape(claim.grader)} opened this answer "
+                                 f"({html.escape(claim.age())} ago) and may be grading it: pick another one. If "
+                                 "they save first, your save is refused and their grade is shown.</span>")
 
     def applied(self) -> list[str]:
         return [item_id for item_id, box in self.toggles.items() if box.value]
@@ -348,6 +395,8 @@ class Dashboard:
             self.status.value = f"<span role='alert'>Not saved: {html.escape(str(exc))}</span>"
             return False
         self.dirty = False
+        if self.claims is not None:  # graded: the answer is free again
+            self.claims.release(self.assignment.value, self.question.value, entry.student, self.grading.grader)
         self.entries = self._queue()
         self.current = self.entry(entry.student)
         self._refresh_queue_labels()
@@ -363,10 +412,11 @@ class Dashboard:
         self.status.value = f"<span role='status'>{html.escape(text)}</span>"
 
     def _next_ungraded(self, start: int) -> str | None:
+        """The next answer still to grade that no other grader has open."""
         n = len(self.entries)
         for step in range(1, n + 1):
             entry = self.entries[(start + step) % n]
-            if not entry.graded:
+            if not entry.graded and entry.student not in self.others:
                 return entry.student
         return None
 
@@ -389,6 +439,68 @@ class Dashboard:
         index = next(i for i, e in enumerate(self.entries) if e.student == self.current.student)
         self._leave_note()
         self.show(self.entries[(index + delta) % len(self.entries)].student)
+
+    # --- the grading team ----------------------------------------------------------------------
+    def _build_team(self) -> widgets.Widget:
+        self.share_questions = widgets.Text(description="My questions", style=LABEL_STYLE,
+                                            placeholder="e.g. 1-3 or q1, q4 (empty: all)")
+        self.share_students = widgets.Text(description="My students (by last name)", style=LABEL_STYLE,
+                                           placeholder="e.g. A-M (empty: all)")
+        self.share_button = widgets.Button(description="Take this share", tooltip="Keep this part of the work "
+                                           "for yourself; the other graders see it")
+        self.share_button.add_class("ma-share-take")
+        self.only_mine = widgets.Checkbox(value=True, description="Show only my share", indent=False,
+                                          layout=widgets.Layout(width="auto"))
+        self.refresh_button = widgets.Button(description="Refresh", tooltip="See which answers other graders "
+                                             "have open now")
+        self.refresh_button.add_class("ma-refresh")
+        self.team_status = widgets.HTML()
+        self.team_status.add_class("ma-team")
+        self.share_button.on_click(lambda _b: self.take_share())
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        self.only_mine.observe(lambda _c: self.refresh(), "value")
+        box = widgets.VBox([widgets.HBox([self.share_questions, self.share_students, self.share_button],
+                                         layout=widgets.Layout(flex_flow="row wrap")),
+                            widgets.HBox([self.only_mine, self.refresh_button]), self.team_status])
+        team = widgets.Accordion(children=[box], titles=("Grading team: split the work",))
+        team.selected_index = None
+        team.add_class("ma-team-panel")
+        return team
+
+    def _show_team(self) -> None:
+        """Everyone's share (and overlaps) and what others have open: the words under the team panel."""
+        shares = self.shares.all(self.assignment.value)
+        me = self.grading.grader
+        lines = [f"<li><b>{html.escape(s.grader)}</b>{' (you)' if s.grader == me else ''}: "
+                 f"{html.escape(s.describe())}</li>" for s in shares.values()]
+        clash = sorted({" and ".join(sorted((a.grader, b.grader))) for a in shares.values() for b in shares.values()
+                        if a.grader < b.grader and a.overlaps(b)})
+        warn = "".join(f"<p role='alert'>The shares of {html.escape(pair)} overlap.</p>" for pair in clash)
+        taken = (f"<p>{len(self.others)} answer(s) to {html.escape(str(self.question.value))} open by other "
+                 "graders now (marked <i>taken</i> in the list).</p>") if self.others else ""
+        shared = f"<ul>{''.join(lines)}</ul>" if lines else "<p>No shares yet: everyone sees every answer.</p>"
+        self.team_status.value = f"<div role='status'>{shared}{warn}{taken}</div>"
+
+    def take_share(self) -> bool:
+        """Keep the typed questions and students for this grader (empty fields: the whole assignment)."""
+        a = self.assignment.value
+        try:
+            questions = parse_questions(self.share_questions.value,
+                                        [q.id for q in self.grading.assignment(a).questions])
+            first, last = parse_students(self.share_students.value)
+        except CourseToolsError as exc:
+            self.team_status.value = f"<span role='alert'>Share not taken: {html.escape(str(exc))}</span>"
+            return False
+        self.shares.set(a, Share(self.grading.grader, questions, first, last))
+        self.refresh()
+        return True
+
+    def refresh(self) -> None:
+        """Read the team's claims and shares again (other graders' work since the last step)."""
+        if self._loading or self.claims is None or self.question.value is None:
+            return
+        keep = self.current.student if self.current else None
+        self.load(keep=keep)
 
     # --- rubric editing ------------------------------------------------------------------------
     def _build_editor(self) -> widgets.Widget:
