@@ -16,6 +16,11 @@ import classhub  # noqa: E402 (after the path is set)
 
 settings = classhub.HubSettings.from_env()
 c = get_config()  # noqa: F821 (traitlets provides it)
+lti = os.environ.get(classhub.ENV_PREFIX + "LTI_ISSUER")
+if lti:  # half an LMS registration stops here, before anything else is set up (lti_config.py)
+    import lti_config
+
+    lti_config.LtiSettings.from_env(os.environ)
 
 # --- network: the public proxy port, and the hub's and proxy's internal ports, all on settings.ip
 c.JupyterHub.bind_url = f"http://{settings.ip}:{settings.port}"
@@ -103,9 +108,7 @@ c.Spawner.http_timeout = 120
 c.JupyterHub.cleanup_servers = True  # stopping the hub stops every user server
 
 # --- LMS login (LTI 1.3) instead of PAM when MOBILIZING_HUB_LTI_ISSUER is set: lti_config.py, README
-if os.environ.get(classhub.ENV_PREFIX + "LTI_ISSUER"):
-    import lti_config
-
+if lti:
     lti_config.configure(c, os.environ)
 
 # --- OAuth (or anything else) instead of PAM: a file of your own, see auth_examples.py

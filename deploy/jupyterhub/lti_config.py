@@ -79,9 +79,9 @@ class LtiSettings:
 def groups_for(roles: Iterable[str]) -> list[str]:
     """Instructors teach and grade, teaching assistants grade; everyone else in the course is a student."""
     roles = set(roles)
-    if INSTRUCTOR_ROLE in roles:
-        return list(INSTRUCTOR_GROUPS)
-    return list(TA_GROUPS if TA_ROLE in roles else LEARNER_GROUPS)
+    if TA_ROLE in roles:  # LMSs send a TA's sub-role with the Instructor role itself (LIS v2): the sub-role decides
+        return list(TA_GROUPS)
+    return list(INSTRUCTOR_GROUPS if INSTRUCTOR_ROLE in roles else LEARNER_GROUPS)
 
 
 def account_name(name: str) -> str | None:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.paths import CONTENT, NOTEBOOKS, REPO
-from tests.support.servers import (  # noqa: F401 (the hub tests import some from here)
+from tests.support.servers import (
     ARTIFACTS,
     BIN,
     CHROMIUM,
@@ -159,5 +159,3 @@ def page(browser_context) -> Iterator[object]:
 
 
 from tests.browser.a11y import pytest_terminal_summary  # noqa: E402, F401 (axe results per page, at the end)
-
-_require_chromium, _free_port = require_chromium, free_port  # the names tests/hub imports today

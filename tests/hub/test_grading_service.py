@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hub.conftest import (
+from tests.support.hub import (
     ASSIGNMENT,
     COURSE_ACCOUNT,
     GRADING,

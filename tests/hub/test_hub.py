@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from tests.hub.conftest import (
+from tests.support.hub import (
     ASSIGNMENT,
     COURSE_ACCOUNT,
     COURSE_ID,

@@ -5,47 +5,21 @@ instructor opens it in its own browser tab (the way that works with JupyterHub >
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _require_chromium
-from tests.hub.conftest import ASSIGNMENT, GRADING, INSTRUCTOR, STUDENTS, ClassHub, RoundTrip
+from tests.support.hub import (
+    ASSIGNMENT,
+    GRADING,
+    INSTRUCTOR,
+    STUDENTS,
+    ClassHub,
+    RoundTrip,
+    login_in_browser,
+    run_in_chromium,
+)
+from tests.support.servers import ARTIFACTS
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.timeout(300)]
-
-
-def run_in_chromium(scenario: Callable[[object], None]) -> None:
-    """Run `scenario(browser)` with Debian's Chromium in a thread of its own: Playwright's sync API
-    refuses to start while another sync session (tests/browser's, in the same run) is open in this thread."""
-    _require_chromium()
-
-    def run() -> None:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-            try:
-                scenario(browser)
-            finally:
-                browser.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(run).result()
-
-
-def _login(browser, hub: ClassHub, name: str):
-    """A fresh browser context logged in through the hub's login page."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(90_000)
-    page = context.new_page()
-    page.goto(f"{hub.url}/hub/login")
-    page.fill("#username_input", name)
-    page.fill("#password_input", hub.users[name].password)
-    page.click("#login_submit")
-    page.wait_for_url("**/user/**")  # the running server (started by the test) opens
-    return context, page
 
 
 def test_instructor_formgrader_loads_in_its_own_tab(class_hub: ClassHub, round_trip: RoundTrip) -> None:
@@ -54,7 +28,7 @@ def test_instructor_formgrader_loads_in_its_own_tab(class_hub: ClassHub, round_t
 
 
 def _instructor_opens_formgrader(browser, class_hub: ClassHub) -> None:
-    context, page = _login(browser, class_hub, INSTRUCTOR)
+    context, page = login_in_browser(browser, class_hub, INSTRUCTOR)
     try:
         # The hub's home page button opens the formgrader in a new top-level tab.
         page.goto(f"{class_hub.url}/hub/home")
@@ -86,7 +60,7 @@ def test_student_lab_has_assignments_but_no_formgrader(class_hub: ClassHub) -> N
 
 
 def _student_sees_assignments_only(browser, class_hub: ClassHub) -> None:
-    context, page = _login(browser, class_hub, STUDENTS[0])
+    context, page = login_in_browser(browser, class_hub, STUDENTS[0])
     try:
         home = context.new_page()
         home.goto(f"{class_hub.url}/hub/home")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hub.conftest import _free_port, _hub_answers, _require_hub, _wait, classhub, kill_pids, remove_users
+from tests.support.hub import _free_port, _hub_answers, _require_hub, _wait, classhub, kill_pids, remove_users
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(300)]
 

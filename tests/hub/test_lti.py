@@ -36,7 +36,7 @@ from urllib.parse import parse_qsl, urlparse
 
 import pytest
 
-from tests.hub.conftest import (
+from tests.support.hub import (
     ClassHub,
     HubUser,
     _free_port,
@@ -60,6 +60,7 @@ LEARNER_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 # The LMS e-mails' local parts become the local accounts (lti_config.account_name).
 INSTRUCTOR, TA, LEARNER, REFUSED = "mahub_lti_inst", "mahub_lti_ta", "mahub_lti_stu", "mahub_lti_bad"
 LTI_USERS = (INSTRUCTOR, TA, LEARNER, REFUSED)
+LTI_COURSE_ACCOUNT = "mahub_grader6"  # this hub's own course account (the grading service needs one)
 LOCK_FILE = Path(tempfile.gettempdir()) / "mobilizing-hub-lti-tests.lock"  # runs share the users' names
 
 
@@ -219,9 +220,12 @@ def lti_hub() -> Iterator[LtiHub]:
         runtime = Path(tempfile.mkdtemp(prefix="mobilizing-hub-lti-"))
         settings = classhub.HubSettings(runtime=runtime, port=_free_port(), hub_port=_free_port(),
                                         proxy_api_port=_free_port(), pulse_port=_free_port(),
-                                        exchange=runtime / "exchange")
+                                        exchange=runtime / "exchange", course_account=LTI_COURSE_ACCOUNT,
+                                        grading_port=_free_port())
         classhub.open_path_for_users(classhub.needed_paths())
         token = classhub.prepare_runtime(settings)
+        remove_users((LTI_COURSE_ACCOUNT,))
+        classhub.ensure_course_account(settings)  # `make hub` creates it before the hub starts
         env = classhub.hub_environment(settings, token)
         # Exactly the variables the README's "Logging in from the LMS" lists.
         env.update({"MOBILIZING_HUB_LTI_ISSUER": platform.issuer, "MOBILIZING_HUB_LTI_CLIENT_ID": CLIENT_ID,
@@ -241,10 +245,10 @@ def lti_hub() -> Iterator[LtiHub]:
             _wait(lambda: _hub_answers(settings.url), 90, "the LTI hub answering", proc=proc, log=log)
             yield LtiHub(hub, platform)
         finally:
-            _stop(hub)
+            _stop(hub, (*LTI_USERS, LTI_COURSE_ACCOUNT))  # never the session hub's accounts
             platform.close()
             if os.environ.get("MOBILIZING_HUB_KEEP") != "1":  # keep users and state to debug a failure
-                remove_users(LTI_USERS)
+                remove_users((*LTI_USERS, LTI_COURSE_ACCOUNT))
                 shutil.rmtree(runtime, ignore_errors=True)
 
 

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser.a11y import audit, explain
-from tests.hub.conftest import INSTRUCTOR, STUDENTS, ClassHub, classhub, run_in_kernel
-from tests.hub.test_hub_browser import _login, run_in_chromium
 from tests.paths import REPO
+from tests.support.hub import INSTRUCTOR, STUDENTS, ClassHub, classhub, login_in_browser, run_in_chromium, run_in_kernel
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(420)]
 
@@ -66,7 +65,7 @@ def test_two_checks_reach_the_instructors_live_page_within_5_seconds(class_hub: 
 
 
 def _instructor_watches(browser, hub: ClassHub) -> None:
-    context, page = _login(browser, hub, INSTRUCTOR)
+    context, page = login_in_browser(browser, hub, INSTRUCTOR)
     try:
         page.goto(f"{hub.url}{PULSE}")  # the hub's OAuth, no second login
         page.wait_for_url(f"**{PULSE}")
