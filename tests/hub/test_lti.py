@@ -16,8 +16,6 @@ is an existing local account (root).
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import html
 import json
 import os
@@ -45,6 +43,7 @@ from tests.support.hub import (
     _stop,
     _wait,
     classhub,
+    exclusive,
     remove_users,
 )
 
@@ -194,27 +193,11 @@ class LtiHub:
         return self.hub.url
 
 
-@contextlib.contextmanager
-def _exclusive(path: Path, timeout: float = 300) -> Iterator[None]:
-    """One LTI hub test run at a time on a machine (its users' names are fixed)."""
-    with open(path, "w") as lock:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"another LTI hub test run holds {path} for more than {timeout:.0f}s")
-                time.sleep(1)
-        yield
-
-
 @pytest.fixture(scope="module")
 def lti_hub() -> Iterator[LtiHub]:
     """The class hub with LTI 1.3 login against the test's platform (no local users beforehand)."""
     _require_hub()
-    with _exclusive(LOCK_FILE):
+    with exclusive(LOCK_FILE):
         remove_users(LTI_USERS)  # an earlier run's accounts, homes and processes go
         platform = Platform()
         runtime = Path(tempfile.mkdtemp(prefix="mobilizing-hub-lti-"))

@@ -263,22 +263,30 @@ def _stop(hub: ClassHub, accounts: tuple[str, ...] = ACCOUNTS) -> None:
     kill_pids(leftovers + user_pids(accounts), grace=5)
 
 
+@contextlib.contextmanager
+def exclusive(path: Path, timeout: float = 300) -> Iterator[None]:
+    """One test run at a time on this machine for what `path` locks (hub tests share fixed user names)."""
+    with open(path, "w") as lock:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"another hub test run holds {path} for more than {timeout:.0f}s")
+                time.sleep(1)
+        yield
+
+
 @pytest.fixture(scope="session")
 def class_hub() -> Iterator[ClassHub]:
     """The running class hub: everyone logged in, the instructor's and students' servers and the grading
     service up."""
     _require_hub()
-    # One hub test run at a time on a machine: runs share the test users' names.
-    lock = open(LOCK_FILE, "w")  # noqa: SIM115 (held until the end of the session)
-    deadline = time.monotonic() + 300
-    while True:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                pytest.fail(f"another hub test run holds {LOCK_FILE} for more than 5 minutes")
-            time.sleep(1)
+    # One hub test run at a time on a machine: runs share the test users' names. Held to the session's end.
+    lock = contextlib.ExitStack()
+    lock.enter_context(exclusive(LOCK_FILE))
     remove_users(ACCOUNTS)  # a fresh class: an earlier run's users, homes and processes go
     runtime = Path(tempfile.mkdtemp(prefix="mobilizing-hub-"))
     runtime.chmod(0o755)
