@@ -70,7 +70,9 @@ class FillGrades(Preprocessor):
     """nbgrader's GetGrades from a gradebook read done once for the class: each answer's comment, each
     graded cell's score and points, the notebook's score after the late penalty."""
 
-    grades: dict[tuple[str, str], NotebookGrades] = {}
+    def __init__(self, grades: dict[tuple[str, str], NotebookGrades], **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.grades = grades
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
@@ -134,8 +136,7 @@ def generate(course: CourseSettings, assignment_id: str) -> Outcome:
     if not folders:
         return outcome
     exporter = FeedbackExporter(config=_exporter_config(course.config))
-    FillGrades.grades = notebook_grades(course.db_url, assignment_id)
-    exporter.register_preprocessor(FillGrades, enabled=True)
+    exporter.register_preprocessor(FillGrades(notebook_grades(course.db_url, assignment_id)), enabled=True)
     exporter.register_preprocessor(CSSHTMLHeaderPreprocessor)
     writer = FilesWriter(config=course.config)
     for student, source in folders.items():

@@ -70,6 +70,7 @@ def notebook_grades(db_url: str, assignment_id: str) -> dict[tuple[str, str], No
     gcell, tcell = t["grade_cells"], t["task_cells"]
     base = (sn.join(sa, sa.c.id == sn.c.assignment_id).join(a, a.c.id == sa.c.assignment_id)
             .join(nb, nb.c.id == sn.c.notebook_id))
+    submitted = select(sn.c.id).select_from(base).where(a.c.name == assignment_id)  # this assignment's notebooks
     found: dict[tuple[str, str], NotebookGrades] = {}
     by_id: dict[str, NotebookGrades] = {}
     with engine_for(db_url).connect() as db:
@@ -84,8 +85,7 @@ def notebook_grades(db_url: str, assignment_id: str) -> dict[tuple[str, str], No
                           .select_from(grade.join(cell, cell.c.id == grade.c.cell_id)
                                        .outerjoin(gcell, gcell.c.id == grade.c.cell_id)
                                        .outerjoin(tcell, tcell.c.id == grade.c.cell_id))
-                          .where(grade.c.notebook_id.in_(select(sn.c.id).select_from(base)
-                                                         .where(a.c.name == assignment_id))))
+                          .where(grade.c.notebook_id.in_(submitted)))
         for sn_id, name, auto, manual, extra, grade_max, task_max in rows:
             given = manual if manual is not None else auto
             score = 0.0 if given is None else given + (extra or 0.0)
@@ -96,8 +96,7 @@ def notebook_grades(db_url: str, assignment_id: str) -> dict[tuple[str, str], No
             target.max_score += maximum
         rows = db.execute(select(comment.c.notebook_id, cell.c.name, comment.c.auto_comment, comment.c.manual_comment)
                           .select_from(comment.join(cell, cell.c.id == comment.c.cell_id))
-                          .where(comment.c.notebook_id.in_(select(sn.c.id).select_from(base)
-                                                           .where(a.c.name == assignment_id))))
+                          .where(comment.c.notebook_id.in_(submitted)))
         for sn_id, name, auto, manual in rows:
             by_id[sn_id].comments[name] = manual if manual is not None else auto
     return found
