@@ -9,6 +9,7 @@ import pytest
 
 from course_tools.content.loader import Course, load_course
 from tests.paths import CONTENT
+from tests.support.postgres import db_kind, postgres  # noqa: F401 (pytest fixtures)
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (it suffixes node ids with them)

@@ -33,12 +33,15 @@ def register(subparsers) -> None:
     init = add_command(subparsers, "init", run_init,
                        "Create (or complete) the nbgrader course directory: config, exchange, sources, gradebook.",
                        "  course-tools init\n  course-tools init /srv/mobilizing --course-id fairglob-2026\n"
-                       "  course-tools init --force        # also replace an edited config or source\n")
+                       "  course-tools init --force        # also replace an edited config or source\n"
+                       "  course-tools init --db postgresql://grader@db.example.org/fairglob   # a grading team\n")
     init.add_argument("dir", nargs="?", type=Path, help="course directory (default: $MOBILIZING_COURSE, else "
                       "course/ in the repo)")
     init.add_argument("--course-id", default=COURSE_ID, help=f"nbgrader course id (default: {COURSE_ID})")
     init.add_argument("--content", type=Path, help="content folder (default: ./content)")
     init.add_argument("--force", action="store_true", help="replace an edited config or source notebook")
+    init.add_argument("--db", metavar="URL", help="gradebook and rubric store in this database, e.g. "
+                      "postgresql://USER@HOST/DATABASE (password: ~/.pgpass); default: SQLite files in the course")
 
     roster = add_command(subparsers, "roster", run_roster, "Manage the students in the gradebook.",
                          "  course-tools roster import students.csv\n")
@@ -147,7 +150,7 @@ def run_init(args: argparse.Namespace) -> int:
     from course_tools.grading.coursedir import default_course_dir, init_course
 
     course = load_course(args.content or find_content_dir())
-    for line in init_course(course, args.dir or default_course_dir(), args.course_id, args.force):
+    for line in init_course(course, args.dir or default_course_dir(), args.course_id, args.force, args.db):
         print(line)
     return 0
 

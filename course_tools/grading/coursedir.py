@@ -1,7 +1,8 @@
 """The embedded nbgrader course directory: its paths, its config file and `init`.
 
 Everything lives inside one folder (default `course/` in the repo, git-ignored): the config,
-a local exchange, the source assignments and the SQLite gradebook. No root, no system path.
+a local exchange, the source assignments and the SQLite gradebook. No root, no system path. A grading
+team may keep the gradebook and rubric store in PostgreSQL instead (`init --db`, grading/databases.py).
 """
 
 from __future__ import annotations
@@ -15,16 +16,20 @@ from typing import TYPE_CHECKING
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
+from sqlalchemy.engine import make_url
 
+from course_tools import CourseToolsError
 from course_tools.defaults import COURSE_ID
 from course_tools.grading.course_config import (  # noqa: F401 (re-exported: the names callers know)
     CONFIG_NAME,
     COURSE_ENV,
     CoursePaths,
+    CourseSettings,
     default_course_dir,
     find_course_dir,
     load_config,
 )
+from course_tools.grading.databases import check_connection, has_gradebook, is_postgresql, parse, shown
 from course_tools.grading.private import owner_only
 from course_tools.grading.venv import venv_on_path
 
@@ -40,7 +45,14 @@ def late_policies(assignments: dict[str, AssignmentSource]) -> dict[str, dict]:
     return {a.id: a.late_policy.model_dump() for a in assignments.values() if a.late_policy.kind != "none"}
 
 
-def config_body(course_id: str, policies: dict[str, dict]) -> str:
+def db_lines(db_url: str | None) -> str:
+    if not db_url:
+        return ""
+    return ("# The gradebook (and the rubric store beside it) in this database, not in gradebook.db here.\n"
+            f"c.CourseDirectory.db_url = {db_url!r}\n")
+
+
+def config_body(course_id: str, policies: dict[str, dict], db_url: str | None = None) -> str:
     """The config, with paths relative to the file itself so the folder can be moved."""
     return f'''import os
 
@@ -51,7 +63,7 @@ c = get_config()  # noqa: F821 (traitlets provides it)
 
 c.CourseDirectory.course_id = {course_id!r}
 c.CourseDirectory.root = HERE
-# A local exchange inside the course folder: no root, no /usr/local/share/nbgrader/exchange.
+{db_lines(db_url)}# A local exchange inside the course folder: no root, no /usr/local/share/nbgrader/exchange.
 c.Exchange.root = os.path.join(HERE, "exchange")
 c.Exchange.cache = os.path.join(HERE, "exchange", ".cache")
 # Where the Assignments panel (and `nbgrader fetch_assignment`) puts a student's copy.
@@ -94,8 +106,8 @@ c.CourseLatePenalty.policies = {json.dumps(policies, indent=4, sort_keys=True)}
 '''
 
 
-def config_text(course_id: str, policies: dict[str, dict]) -> str:
-    body = config_body(course_id, policies)
+def config_text(course_id: str, policies: dict[str, dict], db_url: str | None = None) -> str:
+    body = config_body(course_id, policies, db_url)
     digest = hashlib.sha256(body.encode()).hexdigest()
     return (f"# nbgrader config written by `course-tools init`. You may edit it: init then keeps it\n"
             f"# (unless --force). Remove the checksum line to mark it as yours.\n{CHECKSUM_TAG}{digest}\n{body}")
@@ -143,10 +155,10 @@ def sync_source(root: Path, source: AssignmentSource, force: bool = False) -> st
     return f"{'wrote    ' if changed else 'unchanged'} {path}"
 
 
-def register_assignments(root: Path, course_id: str, assignments: dict[str, AssignmentSource]) -> None:
+def register_assignments(db_url: str, course_id: str, assignments: dict[str, AssignmentSource]) -> None:
     """Create each assignment in the gradebook with its due date (an existing one is left as is)."""
     venv_on_path()  # a new gradebook runs `alembic`
-    with Gradebook(f"sqlite:///{CoursePaths(root).gradebook.resolve()}", course_id) as gb:
+    with Gradebook(db_url, course_id) as gb:
         for a in assignments.values():
             try:
                 gb.find_assignment(a.id)
@@ -154,12 +166,29 @@ def register_assignments(root: Path, course_id: str, assignments: dict[str, Assi
                 gb.add_assignment(a.id, duedate=a.due)
 
 
+def chosen_database(paths: CoursePaths, db: str | None) -> str | None:
+    """The db_url the config is to name: `db`, else the one it names already (re-running init without
+    --db never moves a course back to SQLite). A course with grades is never pointed elsewhere by init."""
+    current = CourseSettings.load(paths.root).db_url if paths.config.is_file() else None
+    if db is None:
+        return current if current and is_postgresql(current) else None
+    parse(db)
+    if is_postgresql(db):
+        check_connection(db)
+    if current and current != db and has_gradebook(current):
+        raise CourseToolsError(f"{paths.config}: db_url: the course's grades are in {shown(current)}; init does not "
+                               f"move them to {shown(db)} (README, \"PostgreSQL for a grading team\")")
+    return db
+
+
 def init_course(course: Course, root: Path | None = None, course_id: str = DEFAULT_COURSE_ID,
-                force: bool = False) -> list[str]:
-    """Create or complete a course directory; return one line per thing written or kept."""
+                force: bool = False, db: str | None = None) -> list[str]:
+    """Create or complete a course directory; return one line per thing written or kept. `db`: a database
+    URL for the gradebook and rubric store (default: SQLite files in the folder)."""
     from course_tools.generate.assignments import course_assignments
 
     paths = CoursePaths(Path(root) if root else default_course_dir())
+    db = chosen_database(paths, db)
     report = []
     paths.exchange.mkdir(parents=True, exist_ok=True)
     # Owner-only: grades, submissions and the local exchange inside (nbgrader's release makes the
@@ -167,7 +196,7 @@ def init_course(course: Course, root: Path | None = None, course_id: str = DEFAU
     owner_only(paths.root)
     (paths.root / "student").mkdir(exist_ok=True)  # Exchange.assignment_dir: the Assignments panel needs it
     assignments = course_assignments(course)
-    text = config_text(course_id, late_policies(assignments))
+    text = config_text(course_id, late_policies(assignments), db)
     if not paths.config.is_file():
         paths.config.write_text(text, encoding="utf-8")
         report.append(f"wrote     {paths.config}")
@@ -183,20 +212,26 @@ def init_course(course: Course, root: Path | None = None, course_id: str = DEFAU
             report.append(f"updated   {paths.config}")
         else:
             report.append(f"kept      {paths.config} (edited by you; --force replaces it)")
-    config = load_config(paths.root)
-    course_id = config.CourseDirectory.course_id or course_id
+    settings = CourseSettings.load(paths.root)
+    if db and make_url(db).password:
+        owner_only(paths.config)  # it holds a password
+    course_id = settings.course_id or course_id
     for source in assignments.values():
         report.append(sync_source(paths.root, source, force))
-    existed = paths.gradebook.is_file()
+    existed = has_gradebook(settings.db_url)
     if force and existed:
         from course_tools.grading.backup import backup_course
 
         saved = backup_course(paths.root, "init-force")
         if saved:
             report.append(f"saved     {saved.path} (gradebook and rubric store, before --force)")
-    register_assignments(paths.root, course_id, assignments)
-    owner_only(paths.gradebook)
-    report.append(f"{'kept     ' if existed else 'created  '} {paths.gradebook}"
+    register_assignments(settings.db_url, course_id, assignments)
+    where = paths.gradebook
+    if is_postgresql(settings.db_url):
+        where = f"{shown(settings.db_url)} (gradebook and rubric store)"
+    else:
+        owner_only(Path(make_url(settings.db_url).database))
+    report.append(f"{'kept     ' if existed else 'created  '} {where}"
                   + (" (submissions and grades untouched)" if existed else ""))
     for folder in ("submitted", "autograded", "feedback"):
         if (paths.root / folder).is_dir():

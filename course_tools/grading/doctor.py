@@ -3,8 +3,9 @@
 Checks: the config loads and still neutralises student HTML; the exchange exists with permissions
 students can use (and cannot read each other's work through); the roster is not empty and covers
 the submissions; source, release and exchange agree; gradebook.db and rubric.db open and pass
-SQLite's integrity check; every graded copy has its gradebook row and every row its graded copy (a
-killed autograde leaves the first kind); the course folder, databases and backups are owner-only.
+SQLite's integrity check (or the course's PostgreSQL database answers and has the gradebook's tables);
+every graded copy has its gradebook row and every row its graded copy (a killed autograde leaves the
+first kind); the course folder, databases and backups are owner-only.
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
 from course_tools.grading.coursedir import CONFIG_NAME, CoursePaths, config_is_generated, load_config
+from course_tools.grading.databases import is_postgresql, shown
 from course_tools.grading.private import readable_by_others
 
 SANITISER = "course_tools.grading.sanitize.NeutraliseStudentHTML"
@@ -85,14 +91,50 @@ def check_exchange(root: Path, config) -> list[Finding]:
     return found
 
 
-def _student_ids(db: Path) -> tuple[set[str], set[str]]:
+def gradebook_url(root: Path, config) -> str:
+    """nbgrader's db_url, or its default (gradebook.db in the course)."""
+    return config.CourseDirectory.db_url if "db_url" in config.CourseDirectory else f"sqlite:///{root / 'gradebook.db'}"
+
+
+def _gradebook_exists(url: str) -> bool:
+    """A SQLite gradebook must already be a file (opening one would create it); PostgreSQL is asked."""
+    return is_postgresql(url) or Path(make_url(url).database or "").is_file()
+
+
+def _query(url: str, sql: str) -> list[tuple]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def _student_ids(url: str) -> tuple[set[str], set[str]]:
     """(students with a name: the roster, all students) in the gradebook."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        rows = conn.execute("SELECT id, first_name, last_name, email FROM student").fetchall()
+    rows = _query(url, "SELECT id, first_name, last_name, email FROM student")
     return {r[0] for r in rows if any(r[1:])}, {r[0] for r in rows}
 
 
-def check_databases(root: Path) -> list[Finding]:
+def check_postgresql(url: str) -> list[Finding]:
+    fix = f"check that the server answers, the db_url in {CONFIG_NAME} and the password in ~/.pgpass"
+    engine = create_engine(url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        return [Finding(False, f"{shown(url)}: cannot connect ({reason})", fix)]
+    finally:
+        engine.dispose()
+    if not {"student", "assignment", "grade"} <= tables:
+        return [Finding(False, f"{shown(url)}: no gradebook tables", "course-tools init")]
+    return [Finding(True, f"{shown(url)} answers and holds the gradebook"
+                    + (" and the rubric store" if "rubric_grade" in tables else ""))]
+
+
+def check_databases(root: Path, url: str) -> list[Finding]:
+    if is_postgresql(url):
+        return check_postgresql(url)
     found = []
     for name, fix in (("gradebook.db", "course-tools backups list, then course-tools backups restore NAME"),
                       ("rubric.db", "course-tools backups restore NAME (or delete it: rubric grades then start over)")):
@@ -117,13 +159,13 @@ def check_databases(root: Path) -> list[Finding]:
 
 
 def check_roster(root: Path, config) -> list[Finding]:
-    db = root / "gradebook.db"
-    if not db.is_file():
+    url = gradebook_url(root, config)
+    if not _gradebook_exists(url):
         return []
     try:
-        roster, everyone = _student_ids(db)
-    except sqlite3.Error:
-        return []
+        roster, everyone = _student_ids(url)
+    except SQLAlchemyError:
+        return []  # check_databases reports it
     found = []
     if not roster:
         found.append(Finding(False, "the roster is empty", "course-tools roster import students.csv"))
@@ -163,11 +205,10 @@ def check_assignments(root: Path, config) -> list[Finding]:
     return found
 
 
-def _gradebook_submissions(db: Path) -> dict[str, set[str]]:
+def _gradebook_submissions(url: str) -> dict[str, set[str]]:
     """Assignment -> students with a submission row in the gradebook."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        rows = conn.execute("SELECT a.name, s.student_id FROM submitted_assignment s "
-                            "JOIN assignment a ON a.id = s.assignment_id").fetchall()
+    rows = _query(url, "SELECT a.name, s.student_id FROM submitted_assignment s "
+                       "JOIN assignment a ON a.id = s.assignment_id")
     found: dict[str, set[str]] = {}
     for assignment, student in rows:
         found.setdefault(assignment, set()).add(student)
@@ -176,12 +217,12 @@ def _gradebook_submissions(db: Path) -> dict[str, set[str]]:
 
 def check_graded(root: Path, config) -> list[Finding]:
     """Graded copies and gradebook rows agree: each graded copy has its row and each row its copy."""
-    db = root / "gradebook.db"
-    if not db.is_file():
+    url = gradebook_url(root, config)
+    if not _gradebook_exists(url):
         return []
     try:
-        rows = _gradebook_submissions(db)
-    except sqlite3.Error:
+        rows = _gradebook_submissions(url)
+    except SQLAlchemyError:
         return []  # check_databases reports it
     autograded = root / config.CourseDirectory.get("autograded_directory", "autograded")
     copies: dict[str, set[str]] = {}
@@ -225,6 +266,6 @@ def diagnose(root: Path) -> list[Finding]:
         return [Finding(False, f"{root}: no such folder", f"course-tools init {root}")]
     found, config = check_config(root)
     if config is None:
-        return found + check_databases(root)
+        return found + check_databases(root, f"sqlite:///{root / 'gradebook.db'}")
     return (found + check_exchange(root, config) + check_roster(root, config) + check_assignments(root, config)
-            + check_databases(root) + check_graded(root, config) + check_private(root))
+            + check_databases(root, gradebook_url(root, config)) + check_graded(root, config) + check_private(root))

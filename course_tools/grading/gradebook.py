@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import MetaData, Select, Table, and_, create_engine, select, update
+from sqlalchemy import MetaData, Select, Table, and_, bindparam, create_engine, select, update
 from sqlalchemy.engine import Engine
 
 TABLES = ("student", "assignment", "notebook", "base_cell", "grade_cells", "task_cells", "submitted_assignment",
@@ -103,14 +103,16 @@ def notebook_grades(db_url: str, assignment_id: str) -> dict[tuple[str, str], No
 
 
 def write_late_penalties(db_url: str, assignment_id: str,
-                         penalty: Callable[[str, float, float], float | None]) -> int:
-    """Set every submitted notebook's late penalty to `penalty(student, score, seconds late)` (None when on
-    time), in one transaction; return how many submissions are late."""
+                         penalty: Callable[[str, float, float], float | None], students: set[str] | None = None) -> int:
+    """Set every submitted notebook's late penalty (of `students`, default all) to `penalty(student, score,
+    seconds late)` (None when on time), in one transaction; return how many submissions are late."""
     grades = notebook_grades(db_url, assignment_id)
     sn = tables(db_url)["submitted_notebook"]
     late_students: set[str] = set()
     with engine_for(db_url).begin() as db:
         for (student, _), g in grades.items():
+            if students is not None and student not in students:
+                continue
             value = None
             if g.seconds_late > 0:
                 late_students.add(student)
@@ -145,6 +147,40 @@ def graded_cell_maxima(db_url: str, assignment_id: str) -> Select:
             .select_from(gc.join(bc, bc.c.id == gc.c.id).join(nb, nb.c.id == bc.c.notebook_id)
                          .join(a, a.c.id == nb.c.assignment_id))
             .where(a.c.name == assignment_id))
+
+
+def set_manual_grades(db_url: str, assignment_id: str, grades: dict[tuple[str, str], tuple[float | None, float | None]],
+                      comments: dict[tuple[str, str], str | None]) -> set[tuple[str, str]]:
+    """Write answers' manual scores and extra credit ((None, None) clears them: back to "needs grading", as
+    formgrader does) and manual comments, keyed by (student, grade cell), in one transaction on the cached
+    engine. Returns the answers that have no gradebook row; then nothing is written."""
+    t = tables(db_url)
+    a, sa, sn, cell = t["assignment"], t["submitted_assignment"], t["submitted_notebook"], t["base_cell"]
+    students, cells = {s for s, _ in grades}, {c for _, c in grades}
+    found: dict[str, dict[tuple[str, str], tuple[str, float | None]]] = {}
+    with engine_for(db_url).begin() as db:
+        for name in ("grade", "comment"):
+            row = t[name]
+            score = row.c.auto_score if name == "grade" else row.c.id
+            found[name] = {(student, cell_name): (row_id, auto) for row_id, student, cell_name, auto in db.execute(
+                select(row.c.id, sa.c.student_id, cell.c.name, score)
+                .select_from(row.join(sn, sn.c.id == row.c.notebook_id).join(sa, sa.c.id == sn.c.assignment_id)
+                             .join(a, a.c.id == sa.c.assignment_id).join(cell, cell.c.id == row.c.cell_id))
+                .where(a.c.name == assignment_id, sa.c.student_id.in_(students), cell.c.name.in_(cells)))}
+        missing = set(grades) - set(found["grade"])
+        if missing:
+            return missing
+        g, c = t["grade"], t["comment"]
+        db.execute(update(g).where(g.c.id == bindparam("row")).values(
+            manual_score=bindparam("manual"), extra_credit=bindparam("extra"), needs_manual_grade=bindparam("needs")),
+            [{"row": found["grade"][key][0], "manual": manual, "extra": extra,
+              "needs": manual is None and found["grade"][key][1] is None}
+             for key, (manual, extra) in grades.items()])
+        rows = [{"row": found["comment"][key][0], "text": text}
+                for key, text in comments.items() if key in found["comment"]]
+        if rows:
+            db.execute(update(c).where(c.c.id == bindparam("row")).values(manual_comment=bindparam("text")), rows)
+    return set()
 
 
 def answer_rows(db: object, model: type, assignment_id: str, students: set[str] | None = None,

@@ -51,7 +51,7 @@ def assign(course: Course, root: Path, assignment_id: str, force: bool = False) 
         raise CourseToolsError(f"assignment '{assignment_id}': not in content (known: {', '.join(sources)})")
     api = open_api(root)
     note = sync_source(Path(root), sources[assignment_id], force)
-    register_assignments(Path(root), api.coursedir.course_id, {assignment_id: sources[assignment_id]})
+    register_assignments(api.coursedir.db_url, api.coursedir.course_id, {assignment_id: sources[assignment_id]})
     check(f"assign {assignment_id}", api.generate_assignment(assignment_id, force=True, create=True))
     return note
 

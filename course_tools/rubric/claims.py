@@ -51,7 +51,7 @@ class Claims:
     def __init__(self, store: RubricStore, ttl: timedelta = TTL):
         self.engine = store.engine
         self.ttl = ttl
-        Base.metadata.create_all(self.engine, tables=[ClaimRow.__table__])
+        store.create_tables([ClaimRow.__table__])
 
     def take(self, assignment: str, question: str, student: str, grader: str) -> Claim:
         """Claim an answer for `grader`, releasing their other open answer of this assignment. Returns the

@@ -103,7 +103,7 @@ class Grading:
             scored.append(replace(grade, score=score.total))
             writes.append(Write(grade.student, rubric.question, score, gradebook_comment(rubric, grade, score)))
         self.store.put(scored, check=check, write_through=lambda: write_gradebook(
-            self.ctx.db_url, self.ctx.course_id, rubric.assignment, writes, self.ctx.config))
+            self.ctx.db_url, rubric.assignment, writes, self.ctx.config))
         return scored
 
     def save(self, assignment: str, question: str, student: str, applied: list[str] | tuple[str, ...],
@@ -123,7 +123,7 @@ class Grading:
     def clear(self, assignment: str, question: str, student: str) -> None:
         """Remove a rubric grade; the answer needs grading again in nbgrader too."""
         self.rubric(assignment, question)
-        write_gradebook(self.ctx.db_url, self.ctx.course_id, assignment, [Write(student, question, None, None)],
+        write_gradebook(self.ctx.db_url, assignment, [Write(student, question, None, None)],
                         self.ctx.config)
         self.store.delete(assignment, student, question)
 

@@ -111,7 +111,7 @@ class ModerationStore:
 
     def __init__(self, store: RubricStore):
         self.engine = store.engine
-        Base.metadata.create_all(self.engine, tables=[SampleRow.__table__, AnswerRow.__table__])
+        store.create_tables([SampleRow.__table__, AnswerRow.__table__])
 
     def sample(self, assignment: str) -> Sample | None:
         with Session(self.engine) as s:

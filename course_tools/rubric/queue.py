@@ -20,20 +20,11 @@ from nbgrader.api import (
     SubmittedAssignment,
     SubmittedNotebook,
 )
-from sqlalchemy import and_, create_engine, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
+from course_tools.grading.gradebook import engine_for
 from course_tools.rubric.store import RubricGrade
-
-_ENGINES: dict[str, Engine] = {}
-
-
-def engine_for(db_url: str) -> Engine:
-    """One engine per gradebook per process (creating engines is the slow part of a small query)."""
-    if db_url not in _ENGINES:
-        _ENGINES[db_url] = create_engine(db_url)
-    return _ENGINES[db_url]
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,7 @@ class Shares:
 
     def __init__(self, store: RubricStore):
         self.engine = store.engine
-        Base.metadata.create_all(self.engine, tables=[ShareRow.__table__])
+        store.create_tables([ShareRow.__table__])
 
     def set(self, assignment: str, share: Share) -> None:
         """Give `share.grader` this share (replacing theirs); an empty share removes it."""

@@ -1,4 +1,5 @@
-"""Rubric grades in `rubric.db` inside the course directory (SQLite through SQLAlchemy, as nbgrader).
+"""Rubric grades in `rubric.db` inside the course directory (SQLite through SQLAlchemy, as nbgrader), or in
+the course's PostgreSQL database beside nbgrader's tables (course_tools.grading.databases).
 
 Three things live here: the current rubric of each question (seeded from content, then edited by
 instructors; every edit bumps the question's version and is logged), one grade row per
@@ -23,16 +24,21 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    inspect,
     select,
-    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from course_tools import CourseToolsError
+from course_tools.grading.course_config import CoursePaths, CourseSettings
+from course_tools.grading.databases import RUBRIC_DB, is_postgresql, rubric_location
 from course_tools.grading.private import owner_only
 from course_tools.rubric.scoring import Item, QuestionRubric
 
-DB_NAME = "rubric.db"
+DB_NAME = RUBRIC_DB
+# Every rubric transaction on PostgreSQL takes this advisory lock (one per database), as every SQLite one takes
+# the database's write lock: a save's read-check-write and a claim are one step for all graders' processes.
+PG_LOCK_KEY = 0x6D6F62696C697A  # "mobiliz"
 CONTENT_EDITOR = "content"  # the editor recorded when a change in content/ updates an item
 
 
@@ -129,7 +135,7 @@ def _grade(row: GradeRow) -> RubricGrade:
                        row.comment, row.grader, row.graded_at, row.score, row.version)
 
 
-def _configure(engine) -> None:
+def _configure_sqlite(engine) -> None:
     """WAL and a busy timeout so graders in several processes wait for each other instead of failing,
     and BEGIN IMMEDIATE so a save's read-check-write is one locked step (pysqlite's own transaction
     handling would start it lazily)."""
@@ -146,31 +152,55 @@ def _configure(engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _configure_postgresql(engine) -> None:
+    """The advisory lock at the start of each transaction (released at its end), waiting at most 30 s as
+    SQLite's busy timeout does."""
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK_KEY})")
+
+
 def _migrate(engine) -> None:
     """rubric.db files from before optimistic saves have no version column."""
-    with engine.begin() as conn:
-        columns = {row[1] for row in conn.execute(text("PRAGMA table_info(rubric_grade)"))}
-        if columns and "version" not in columns:
-            conn.execute(text("ALTER TABLE rubric_grade ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
+    columns = {c["name"] for c in inspect(engine).get_columns("rubric_grade")}
+    if columns and "version" not in columns:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE rubric_grade ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
 
 
 class RubricStore:
-    """The rubric database of one course directory."""
+    """The rubric database of one course directory: a SQLite file (a path) or a PostgreSQL URL."""
 
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self.engine = create_engine(f"sqlite:///{self.path}")
-        _configure(self.engine)
-        Base.metadata.create_all(self.engine)
+    def __init__(self, location: Path | str):
+        if isinstance(location, str) and is_postgresql(location):
+            self.path: Path | None = None
+            self.engine = create_engine(location, connect_args={"options": "-c lock_timeout=30000"})
+            _configure_postgresql(self.engine)
+        else:
+            self.path = Path(location)
+            self.engine = create_engine(f"sqlite:///{self.path}")
+            _configure_sqlite(self.engine)
+        self.create_tables()
         _migrate(self.engine)
-        owner_only(self.path)  # it holds the map from blind labels to names
+        if self.path is not None:
+            owner_only(self.path)  # it holds the map from blind labels to names
 
     @classmethod
     def for_course(cls, root: Path) -> RubricStore:
-        return cls(Path(root) / DB_NAME)
+        """Beside the course's gradebook (nbgrader_config.py's db_url)."""
+        root = Path(root)
+        if not CoursePaths(root).config.is_file():
+            return cls(root / DB_NAME)
+        return cls(rubric_location(root, CourseSettings.load(root).db_url))
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def create_tables(self, tables: list | None = None) -> None:
+        """Create what is missing in one locked transaction, so graders opening a new course at the same
+        moment do not race to create the same table."""
+        with self.engine.begin() as conn:
+            Base.metadata.create_all(conn, tables=tables)
 
     # --- rubrics ---------------------------------------------------------------------------------
     def seed(self, rubrics: Iterable[QuestionRubric]) -> list[tuple[str, str, str]]:

@@ -9,17 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from nbgrader.api import (
-    Assignment,
-    Comment,
-    Grade,
-    Gradebook,
-    SubmittedAssignment,
-)
 from traitlets.config import Config
 
 from course_tools import CourseToolsError
-from course_tools.grading.gradebook import answer_rows
+from course_tools.grading.gradebook import set_manual_grades, write_late_penalties
 from course_tools.grading.late import penalty_function
 from course_tools.rubric.scoring import QuestionRubric, Score, ordered
 from course_tools.rubric.store import RubricGrade
@@ -53,44 +46,21 @@ def gradebook_comment(rubric: QuestionRubric, grade: RubricGrade, score: Score) 
     return "\n".join(lines)
 
 
-def write_gradebook(db_url: str, course_id: str, assignment: str, writes: Iterable[Write],
-                    config: Config | None = None) -> int:
-    """Apply every write in one transaction; return how many answers changed. Grades and comments
-    are fetched with one query each, however many writes there are."""
+def write_gradebook(db_url: str, assignment: str, writes: Iterable[Write], config: Config | None = None) -> int:
+    """Apply every write in one transaction (two queries find the rows, however many writes); then
+    recompute the touched submissions' late penalties on their new scores. Returns how many answers changed."""
     writes = list(writes)
     if not writes:
         return 0
-    students = {w.student for w in writes}
-    questions = {w.question for w in writes}
-    with Gradebook(db_url, course_id) as gb:
-        db = gb.db
-        grades = {(s, c): row for (s, _, c), row in answer_rows(db, Grade, assignment, students, questions).items()}
-        comments = {(s, c): row for (s, _, c), row in answer_rows(db, Comment, assignment, students, questions).items()}
-        for w in writes:
-            grade = grades.get((w.student, w.question))
-            if grade is None:
-                raise CourseToolsError(f"{assignment}/{w.question}: no gradebook entry for '{w.student}' "
-                                       f"(run `course-tools autograde {assignment}` first)")
-            if w.score is None:  # as formgrader does when a manual score is cleared
-                grade.manual_score, grade.extra_credit = None, None
-            else:
-                grade.manual_score = w.score.manual
-                grade.extra_credit = w.score.extra or None
-            grade.needs_manual_grade = grade.manual_score is None and grade.auto_score is None
-            if (w.student, w.question) in comments:
-                comments[(w.student, w.question)].manual_comment = w.comment
-        db.commit()
-        if config is not None:
-            _late_penalties(gb, config, assignment, students)
+    missing = set_manual_grades(
+        db_url, assignment,
+        {(w.student, w.question): (None, None) if w.score is None else (w.score.manual, w.score.extra or None)
+         for w in writes},
+        {(w.student, w.question): w.comment for w in writes})
+    if missing:
+        student, question = sorted(missing)[0]
+        raise CourseToolsError(f"{assignment}/{question}: no gradebook entry for '{student}' "
+                               f"(run `course-tools autograde {assignment}` first)")
+    if config is not None:  # nbgrader computed the penalty from the score at autograde time
+        write_late_penalties(db_url, assignment, penalty_function(config, assignment), {w.student for w in writes})
     return len(writes)
-
-
-def _late_penalties(gb: Gradebook, config: Config, assignment: str, students: set[str]) -> None:
-    """nbgrader computes a penalty from the score at autograde time; compute it again on the new score."""
-    penalty = penalty_function(config, assignment)
-    for submission in gb.db.query(SubmittedAssignment).join(Assignment).filter(
-            Assignment.name == assignment, SubmittedAssignment.student_id.in_(students)):
-        for notebook in submission.notebooks:
-            notebook.late_submission_penalty = penalty(submission.student_id, notebook.score,
-                                                       submission.total_seconds_late)
-    gb.db.commit()

@@ -13,6 +13,7 @@ from course_tools.grading.export import export
 from course_tools.grading.feedback import feedback
 from course_tools.grading.lifecycle import autograde, collect
 from tests.support.exchange import LATE, ON_TIME, fetch_and_submit, set_submitted_time
+from tests.support.postgres import both_databases  # noqa: F401 (pytest fixture `db_kind`: SQLite and PostgreSQL)
 
 ALICE = {"phases": "First the Report is spread and discussed; then comes a longer programme of action.",
          "national": "Because people live globalization at home: workers and employers must own the follow-up."}

@@ -1,3 +1,4 @@
-"""The rubric class fixtures: tests/support/rubric_class.py."""
+"""The rubric class fixtures: tests/support/rubric_class.py. Every rubric test runs on SQLite and on PostgreSQL."""
 
-from tests.support.rubric_class import SPECIAL, built_class, class_dir, grading  # noqa: F401 (pytest fixtures)
+from tests.support.postgres import both_databases  # noqa: F401 (pytest fixture `db_kind`)
+from tests.support.rubric_class import SPECIAL, built_class, built_class_pg, class_dir, grading  # noqa: F401 (fixtures)

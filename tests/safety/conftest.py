@@ -6,4 +6,5 @@ from tests.support.grading_course import (  # noqa: F401 (pytest fixtures)
     course_template,
     released,
     released_template,
+    released_template_pg,
 )

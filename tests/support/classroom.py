@@ -51,12 +51,13 @@ def submit(root: Path, course: Course, student: str, answers: dict[str, str], wh
 
 
 def build_class(root: Path, course: Course, students: int, seed: int = 6, due: datetime | None = None,
-                late_every: int = 0, special: dict[int, dict[str, str | None]] | None = None) -> list[str]:
+                late_every: int = 0, special: dict[int, dict[str, str | None]] | None = None,
+                db: str | None = None) -> list[str]:
     """A course directory with `students` autograded submissions of Review #6; returns the ids.
     `special` replaces answers of chosen students (1-based; None leaves the cell as released);
-    every `late_every`-th student submits 20 hours late."""
+    every `late_every`-th student submits 20 hours late. `db`: the gradebook's database (default SQLite)."""
     rng = random.Random(seed)
-    init_course(course, root)
+    init_course(course, root, db=db)
     assign(course, root, ASSIGNMENT)
     ctx = CourseContext(root.resolve())
     due = due or datetime(2026, 12, 15, 17, 0)

@@ -13,6 +13,7 @@ from course_tools.grading.coursedir import init_course
 from course_tools.grading.lifecycle import assign, release
 from course_tools.grading.roster import import_roster
 from tests.support.exchange import CONTENT, STUDENTS
+from tests.support.postgres import PostgresServer, copy_course
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +43,21 @@ def released_template(tmp_path_factory: pytest.TempPathFactory, course_template:
     return root
 
 
+@pytest.fixture(scope="session")
+def released_template_pg(tmp_path_factory: pytest.TempPathFactory, course: Course,
+                         postgres: PostgresServer) -> tuple[Path, str]:
+    """The released course again, its gradebook in PostgreSQL (made once; tests get clones)."""
+    root = tmp_path_factory.mktemp("released-template-pg") / "course"
+    url = postgres.database("released")
+    init_course(course, root, db=url)
+    roster = root.parent / "roster.csv"
+    roster.write_text("id,first_name,last_name,email\n" + "".join(",".join(s) + "\n" for s in STUDENTS))
+    import_roster(root, roster)
+    assign(course, root, "review6")
+    release(root, "review6")
+    return root, url
+
+
 @pytest.fixture
 def course_root(tmp_path: Path, course_template: Path) -> Path:
     root = tmp_path / "course"
@@ -50,10 +66,13 @@ def course_root(tmp_path: Path, course_template: Path) -> Path:
 
 
 @pytest.fixture
-def released(tmp_path: Path, released_template: Path) -> Path:
+def released(tmp_path: Path, released_template: Path, db_kind: str, request: pytest.FixtureRequest) -> Path:
     """tmp_path/course with Review #6 released (the same folder `course_root` names, if both are used)."""
     root = tmp_path / "course"
     if root.exists():
         shutil.rmtree(root)
+    if db_kind == "postgresql":
+        template, url = request.getfixturevalue("released_template_pg")
+        return copy_course(template, url, root, request.getfixturevalue("postgres"))
     shutil.copytree(released_template, root, symlinks=True)
     return root
