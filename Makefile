@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_PORT ?= 8888
 
-.PHONY: install chromium build check lab test lint clean bench
+.PHONY: install chromium postgresql build check lab test lint clean bench
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is needed"'
@@ -22,6 +22,14 @@ chromium:
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "make: Chromium is missing and cannot be installed without root: run 'sudo apt-get install chromium' (browser tests will be skipped outside CI)"; fi
+
+# Debian's PostgreSQL server programs for the tests that run the course on a real PostgreSQL: each test worker
+# starts its own server on loopback in a throw-away folder (tests/support/postgres.py); nothing is started here.
+postgresql:
+	@if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else echo "make: PostgreSQL is missing and cannot be installed without root: run 'sudo apt-get install postgresql' (PostgreSQL tests will be skipped outside CI)"; fi
 
 check: install
 	$(BIN)/course-tools check
@@ -48,7 +56,7 @@ lint: install
 	$(BIN)/ruff check course_tools tests benchmarks deploy
 
 # Two workers (pytest-xdist): one file per worker at a time, the hub tests together (tests/conftest.py).
-test: install hub-install chromium lint
+test: install hub-install chromium postgresql lint
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 clean:

@@ -40,6 +40,8 @@ GRADERS_GROUP = "graders"
 ENV_PREFIX = "MOBILIZING_HUB_"
 # Where a user's server finds the shared exchange (set per server, read by the role's nbgrader_config.py).
 EXCHANGE_ENV = "MOBILIZING_HUB_EXCHANGE"
+# The grading service's course database URL (prepare_user.py passes it to `course-tools init --db`).
+COURSE_DB_ENV = "MOBILIZING_COURSE_DB"
 # nbgrader's JupyterHub docs use this path; the Kubernetes values mount the shared volume there.
 SHARED_EXCHANGE = "/srv/nbgrader/exchange"
 COURSE_SUBDIR = "course"           # the nbgrader course directory in the course account's home
@@ -167,6 +169,17 @@ class HubSettings:
     def pulse_db(self) -> str:
         """The pulse's database: $MOBILIZING_HUB_PULSE_DB (e.g. a PostgreSQL URL), else SQLite in hub/."""
         return os.environ.get(ENV_PREFIX + "PULSE_DB") or f"sqlite:///{self.private / 'pulse.sqlite'}"
+
+    @property
+    def course_db(self) -> str:
+        """The shared course's gradebook and rubric store: $MOBILIZING_HUB_COURSE_DB (a PostgreSQL URL for a
+        grading team, `course-tools init --db`), else "" (SQLite files in the course folder)."""
+        return os.environ.get(ENV_PREFIX + "COURSE_DB", "")
+
+    @property
+    def hub_db(self) -> str:
+        """JupyterHub's own database: $MOBILIZING_HUB_DB (e.g. a PostgreSQL URL), else SQLite in hub/."""
+        return os.environ.get(ENV_PREFIX + "DB") or f"sqlite:///{self.private / 'jupyterhub.sqlite'}"
 
     @property
     def admin_token_file(self) -> Path:
@@ -434,6 +447,8 @@ def grading_service(settings: HubSettings) -> dict:
             EXCHANGE_ENV: str(settings.exchange),
             # Grades record the hub user of the message that caused them, not the course account.
             IDENTITY_ENV: KERNEL_MESSAGE,
+            # In the environment, not on the command line: a URL may carry a password (prepare_user.py --db).
+            **({COURSE_DB_ENV: settings.course_db} if settings.course_db else {}),
         },
     }
 

@@ -31,7 +31,7 @@ c.ConfigurableHTTPProxy.command = [str(classhub.PROXY)]  # npm package in deploy
 c.ConfigurableHTTPProxy.pid_file = str(settings.private / "jupyterhub-proxy.pid")
 
 # --- state: in the runtime folder (git-ignored; MOBILIZING_HUB_RUNTIME moves it); the hub's own in hub/ (0700)
-c.JupyterHub.db_url = f"sqlite:///{settings.private / 'jupyterhub.sqlite'}"
+c.JupyterHub.db_url = settings.hub_db  # $MOBILIZING_HUB_DB (e.g. PostgreSQL), else SQLite in hub/
 # A class hub set up under an older JupyterHub (e.g. 5) keeps its database across `make hub` runs: upgrade
 # its schema at start. JupyterHub first copies the SQLite file beside it (jupyterhub.sqlite.<date-time>).
 c.JupyterHub.upgrade_db = True

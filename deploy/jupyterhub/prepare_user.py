@@ -5,7 +5,8 @@ account before the grading service starts (its command: `--role grader ... --the
   course update never overwrites a student's edits (delete a file to get the new version).
   Instructors and teaching assistants also get the instructor notes.
 - For the course account (role `grader`), creates or updates the nbgrader course directory ~/course
-  (`course-tools init`), pointed at the hub's shared exchange, with the grading dashboard and
+  (`course-tools init`, with `--db` from $MOBILIZING_COURSE_DB when the hub sets it: PostgreSQL for a
+  grading team), pointed at the hub's shared exchange, with the grading dashboard and
   analytics notebooks in ~/course/grading/; then becomes the command after `--then`.
 """
 
@@ -22,6 +23,7 @@ GRADING_SUBDIR = "grading"
 # Instructor notebooks that work on the course, so they live in the grading service, not in people's servers.
 GRADING_NOTEBOOKS = ("grading_dashboard.ipynb", "analytics.ipynb")
 HUB_MARK = "# --- class hub (deploy/jupyterhub) ---"
+COURSE_DB_ENV = "MOBILIZING_COURSE_DB"  # classhub.COURSE_DB_ENV
 
 
 def copy_missing(source: Path, dest: Path, names: list[str]) -> list[str]:
@@ -65,9 +67,9 @@ def split_hub_block(text: str) -> str:
     return text if index < 0 else text[:index]
 
 
-def ensure_course(home: Path, exchange: Path, course_id: str) -> str:
-    """`course-tools init ~/course` (create, or bring a generated config up to date), then point its
-    config at the shared exchange. A config an instructor edited is kept as it is."""
+def ensure_course(home: Path, exchange: Path, course_id: str, db: str | None = None) -> str:
+    """`course-tools init ~/course [--db URL]` (create, or bring a generated config up to date), then point
+    its config at the shared exchange. A config an instructor edited is kept as it is."""
     from course_tools.content.loader import find_content_dir, load_course
     from course_tools.grading.coursedir import config_is_generated, init_course
 
@@ -82,7 +84,7 @@ def ensure_course(home: Path, exchange: Path, course_id: str) -> str:
                     out.write(hub_block(exchange))
             return f"course {course} kept (config edited by an instructor)"
         config.write_text(base, encoding="utf-8")  # init sees its own file and may update it
-    init_course(load_course(find_content_dir()), course, course_id)
+    init_course(load_course(find_content_dir()), course, course_id, db=db or None)
     with config.open("a", encoding="utf-8") as out:
         out.write(hub_block(exchange))
     course.chmod(0o700)
@@ -100,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     home = Path.home()
     if args.role == "grader":
-        print(ensure_course(home, args.exchange, args.course_id))
+        print(ensure_course(home, args.exchange, args.course_id, os.environ.get(COURSE_DB_ENV)))
         copied = copy_missing(args.lessons / "instructor", home / COURSE_SUBDIR / GRADING_SUBDIR,
                               list(GRADING_NOTEBOOKS))
         print(f"grading notebooks: {len(copied)} new file(s) in ~/{COURSE_SUBDIR}/{GRADING_SUBDIR}", flush=True)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from nbgrader.api import Gradebook
+
 from tests.paths import NOTEBOOKS, REPO
+from tests.support.postgres import PostgresServer
 
 sys.path.insert(0, str(REPO / "deploy" / "jupyterhub"))
 import classhub  # noqa: E402 (deploy/jupyterhub is not a package)
@@ -136,3 +139,24 @@ def test_grading_service_runs_as_the_course_account_in_the_course(tmp_path: Path
     assert env["MOBILIZING_COURSE"] == course and env[IDENTITY_ENV] == KERNEL_MESSAGE
     assert env["JUPYTER_CONFIG_PATH"] == str(settings.role_dir("grader"))
     assert classhub.grading_scopes(settings) == ["access:services!service=fg"]
+
+
+def test_the_hub_puts_the_shared_course_in_postgresql_when_told(tmp_path: Path, monkeypatch,
+                                                                 postgres: PostgresServer) -> None:
+    """$MOBILIZING_HUB_COURSE_DB reaches `course-tools init --db` through the service's environment (never its
+    command line: a URL may carry a password); a later start without it keeps the course where it is."""
+    url = postgres.database("hub").replace("postgres@", "postgres:pw-not-on-argv@")
+    monkeypatch.setattr(classhub, "course_home", lambda settings: tmp_path / "home")
+    monkeypatch.setenv(classhub.ENV_PREFIX + "COURSE_DB", url)
+    service = classhub.grading_service(classhub.HubSettings(runtime=tmp_path))
+    assert service["environment"][classhub.COURSE_DB_ENV] == url
+    assert not any("pw-not-on-argv" in part for part in service["command"])
+
+    exchange = tmp_path / "exchange"
+    assert "created" in prepare_user.ensure_course(tmp_path, exchange, "fg", url)
+    text = (tmp_path / "course" / "nbgrader_config.py").read_text(encoding="utf-8")
+    assert f"c.CourseDirectory.db_url = {url!r}" in text and not (tmp_path / "course" / "gradebook.db").exists()
+    assert "updated" in prepare_user.ensure_course(tmp_path, exchange, "fg", None)
+    assert (tmp_path / "course" / "nbgrader_config.py").read_text(encoding="utf-8") == text
+    with Gradebook(url, "fg") as gb:
+        assert "review6" in {a.name for a in gb.assignments}
