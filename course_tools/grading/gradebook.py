@@ -17,6 +17,8 @@ from datetime import datetime
 from sqlalchemy import MetaData, Select, Table, and_, bindparam, create_engine, select, update
 from sqlalchemy.engine import Engine
 
+from course_tools.grading.databases import is_postgresql
+
 TABLES = ("student", "assignment", "notebook", "base_cell", "grade_cells", "task_cells", "submitted_assignment",
           "submitted_notebook", "grade", "comment")
 
@@ -27,7 +29,8 @@ _TABLES: dict[str, dict[str, Table]] = {}
 def engine_for(db_url: str) -> Engine:
     """One engine per gradebook per process (creating engines is the slow part of a small query)."""
     if db_url not in _ENGINES:
-        _ENGINES[db_url] = create_engine(db_url)
+        # A dashboard's kernel lives for hours: a PostgreSQL connection closed meanwhile is replaced, not an error.
+        _ENGINES[db_url] = create_engine(db_url, pool_pre_ping=is_postgresql(db_url))
     return _ENGINES[db_url]
 
 

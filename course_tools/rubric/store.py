@@ -174,7 +174,8 @@ class RubricStore:
     def __init__(self, location: Path | str):
         if isinstance(location, str) and is_postgresql(location):
             self.path: Path | None = None
-            self.engine = create_engine(location, connect_args={"options": "-c lock_timeout=30000"})
+            self.engine = create_engine(location, connect_args={"options": "-c lock_timeout=30000"},
+                                        pool_pre_ping=True)
             _configure_postgresql(self.engine)
         else:
             self.path = Path(location)

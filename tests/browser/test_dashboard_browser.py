@@ -1,6 +1,6 @@
-"""The grading dashboard in JupyterLab in Debian's Chromium: grade three submissions by clicking
-rubric items, then read the scores back through nbgrader's API and formgrader's own API; an answer
-holding HTML and script shows as text and runs nothing."""
+"""The grading dashboard in JupyterLab in Debian's Chromium: no serious or critical axe-core violation;
+grade three submissions by clicking rubric items, then read the scores back through nbgrader's API and
+formgrader's own API; an answer holding HTML and script shows as text and runs nothing."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from course_tools.content.loader import Course
 from course_tools.rubric.course import CourseContext
 from course_tools.rubric.store import RubricStore
+from tests.browser.a11y import audit, explain
 from tests.support.classroom import XSS, build_class
 from tests.support.servers import course_server, dashboard_notebook
 
@@ -67,6 +68,8 @@ def _grade_in_dashboard(lab, page, class_in_lab: Path) -> dict[str, float]:
     page.locator(DASH).wait_for()
     assert "Error displaying widget" not in page.inner_text("body")
     _wait_graded(page, 0)
+    blocking = audit(page, "JupyterLab grading dashboard", include=[DASH])  # counts printed at the end of the run
+    assert not blocking, explain(blocking)
     _calibration_is_shown_first(page)
     seen: dict[str, tuple[list[str], float]] = {}
     texts, shot = [], False

@@ -1,5 +1,5 @@
-"""Every lesson renders and responds in JupyterLab in Debian's Chromium, and answers survive a
-kernel restart. Screenshots go to artifacts/browser/ (git-ignored)."""
+"""Every lesson renders, passes axe-core and responds in JupyterLab in Debian's Chromium, and answers
+survive a kernel restart. Screenshots go to artifacts/browser/ (git-ignored)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,16 @@ from playwright.sync_api import Error as PlaywrightError
 
 from course_tools.content.loader import Course
 from course_tools.generate.notebooks import lesson_filename
+from tests.browser.a11y import audit, explain
 from tests.support.browser import answer_first_control
 
 pytestmark = pytest.mark.browser
 
-ACTIVITY = ".jp-NotebookPanel:not(.lm-mod-hidden) .ma-activity"
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+ACTIVITY = f"{PANEL} .ma-activity"
+# axe audits only what our notebooks put on the page: rendered Markdown and cell outputs (our widgets).
+# JupyterLab's own chrome (menus, toolbars, side panels, the code editors and prompts) is JupyterLab's to audit.
+OURS = [f"{PANEL} .jp-MarkdownOutput", f"{PANEL} .jp-OutputArea-output"]
 CHARTED = {"planner", "sliders", "matrix"}
 
 
@@ -42,13 +47,18 @@ def _answer_first_activity(page) -> tuple[str, str]:
 @pytest.mark.parametrize("lesson_id", ["overview", "global_follow_up", "national_follow_up", "policy_coherence",
                                        "policy_dialogue", "policy_forum", "support"])
 def test_lesson_renders_and_responds(lab, page, course: Course, lesson_id: str) -> None:
+    """Opened once: it renders every activity, has no serious or critical axe violation in our text and
+    widgets (counts printed per page at the end of the run), and its first activity answers and saves."""
     assert lesson_id in _lessons(course)
-    lab.open(page, lesson_filename(course, lesson_id))
+    filename = lesson_filename(course, lesson_id)
+    lab.open(page, filename)
     lab.run_all(page)
     _widgets_settled(page)
     expected = len(course.activities[lesson_id].activities) + 1  # and the answer box under the discussion prompt
     page.locator(ACTIVITY).nth(expected - 1).wait_for(timeout=60_000)  # the last output can come after the others
     assert page.locator(ACTIVITY).count() == expected
+    blocking = audit(page, f"JupyterLab {filename}", include=OURS)
+    assert not blocking, explain(blocking)
     if lesson_id == "overview":
         assert page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .ma-progress img").count() == 1
     activity_id, feedback = _answer_first_activity(page)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from course_tools.grading.course_config import CoursePaths, CourseSettings
+
 ROWS = {
     "student": "SELECT id, first_name, last_name, email FROM student",
     "submission": """SELECT s.student_id, s.timestamp, s.extension FROM submitted_assignment s""",
@@ -22,8 +24,10 @@ ROWS = {
 
 
 def snapshot(root: Path, tables: tuple[str, ...] = tuple(ROWS)) -> dict[str, list[tuple]]:
-    """Every row of the named views of root/gradebook.db, as sorted tuples of strings."""
-    engine = create_engine(f"sqlite:///{root / 'gradebook.db'}")
+    """Every row of the named views of the course's gradebook (its config's db_url, else root/gradebook.db),
+    as sorted tuples of strings."""
+    has_config = CoursePaths(root).config.is_file()
+    engine = create_engine(CourseSettings.load(root).db_url if has_config else f"sqlite:///{root / 'gradebook.db'}")
     with engine.connect() as conn:
         out = {name: sorted(tuple(map(str, row)) for row in conn.execute(text(ROWS[name]))) for name in tables}
     engine.dispose()
