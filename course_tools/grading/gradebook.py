@@ -64,21 +64,23 @@ class NotebookGrades:
     comments: dict[str, str | None] = field(default_factory=dict)  # grade id -> comment
 
 
-def notebook_grades(db_url: str, assignment_id: str) -> dict[tuple[str, str], NotebookGrades]:
-    """(student, notebook) -> its grades, comments, score and late penalty, for a whole assignment in
-    three queries."""
+def notebook_grades(db_url: str, assignment_id: str,
+                    students: set[str] | None = None) -> dict[tuple[str, str], NotebookGrades]:
+    """(student, notebook) -> its grades, comments, score and late penalty, for a whole assignment (or
+    only `students`' submissions) in three queries."""
     t = tables(db_url)
     a, nb, sa, sn = t["assignment"], t["notebook"], t["submitted_assignment"], t["submitted_notebook"]
     cell, grade, comment = t["base_cell"], t["grade"], t["comment"]
     gcell, tcell = t["grade_cells"], t["task_cells"]
     base = (sn.join(sa, sa.c.id == sn.c.assignment_id).join(a, a.c.id == sa.c.assignment_id)
             .join(nb, nb.c.id == sn.c.notebook_id))
-    submitted = select(sn.c.id).select_from(base).where(a.c.name == assignment_id)  # this assignment's notebooks
+    chosen = [a.c.name == assignment_id] + ([sa.c.student_id.in_(students)] if students is not None else [])
+    submitted = select(sn.c.id).select_from(base).where(*chosen)  # this assignment's notebooks
     found: dict[tuple[str, str], NotebookGrades] = {}
     by_id: dict[str, NotebookGrades] = {}
     with engine_for(db_url).connect() as db:
         rows = db.execute(select(sn.c.id, sa.c.student_id, nb.c.name, sn.c.late_submission_penalty, sa.c.timestamp,
-                                 a.c.duedate, sa.c.extension).select_from(base).where(a.c.name == assignment_id))
+                                 a.c.duedate, sa.c.extension).select_from(base).where(*chosen))
         for sn_id, student, notebook, penalty, timestamp, duedate, extension in rows:
             grades = NotebookGrades(submitted_notebook=sn_id, late_penalty=penalty,
                                     seconds_late=seconds_late(timestamp, duedate, extension))
@@ -109,13 +111,11 @@ def write_late_penalties(db_url: str, assignment_id: str,
                          penalty: Callable[[str, float, float], float | None], students: set[str] | None = None) -> int:
     """Set every submitted notebook's late penalty (of `students`, default all) to `penalty(student, score,
     seconds late)` (None when on time), in one transaction; return how many submissions are late."""
-    grades = notebook_grades(db_url, assignment_id)
+    grades = notebook_grades(db_url, assignment_id, students)
     sn = tables(db_url)["submitted_notebook"]
     late_students: set[str] = set()
     with engine_for(db_url).begin() as db:
         for (student, _), g in grades.items():
-            if students is not None and student not in students:
-                continue
             value = None
             if g.seconds_late > 0:
                 late_students.add(student)
