@@ -11,7 +11,7 @@ $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is needed"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,hub]'  # one resolver run for everything make test needs
 	touch $@
 
 install: $(BIN)/.installed
@@ -62,14 +62,13 @@ test: install hub-install chromium postgresql lint
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache
 
-# The class hub (deploy/jupyterhub; README, "A whole class on one server"): JupyterHub from PyPI (extra `hub`) and
-# configurable-http-proxy from npm (deploy/jupyterhub/node_modules, git-ignored). Run as root:
+# The class hub (deploy/jupyterhub; README, "A whole class on one server"): JupyterHub from PyPI (extra `hub`,
+# installed with everything else) and configurable-http-proxy from npm (deploy/jupyterhub/node_modules, git-ignored). Run as root:
 # `make hub` creates the local users, prints the URL and accounts; Ctrl-C stops everything.
 HUB_PORT ?= 8000
 .PHONY: hub hub-install test-hub
 
 $(BIN)/.hub-installed: $(BIN)/.installed pyproject.toml deploy/jupyterhub/package-lock.json
-	$(BIN)/python -m pip install --quiet -e '.[test,hub]'
 	npm ci --prefix deploy/jupyterhub --no-audit --no-fund --loglevel=error
 	touch $@
 

@@ -279,6 +279,35 @@ def exclusive(path: Path, timeout: float = 300) -> Iterator[None]:
         yield
 
 
+JUPYTERHUB5_HEAD = "4621fec11365"  # the last schema revision of JupyterHub 5 (5.0 to 5.5)
+
+
+def jupyterhub_revision(db: Path) -> str:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+
+
+def jupyterhub5_database(db: Path, user: str) -> None:
+    """A hub database as JupyterHub 5 left it, holding `user`: made with JupyterHub 6's own migrations,
+    taken back to JupyterHub 5's last schema revision (the tables and columns JupyterHub 5.5 creates)."""
+    from jupyterhub import dbutil, orm
+
+    url = f"sqlite:///{db}"
+    session = orm.new_session_factory(url)()
+    session.add(orm.User(name=user))
+    session.commit()
+    session.close()
+    ini = db.with_name("alembic.ini")
+    dbutil.write_alembic_ini(str(ini), url)
+    result = subprocess.run([str(classhub.VENV_BIN / "alembic"), "-c", str(ini), "downgrade", JUPYTERHUB5_HEAD],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    ini.unlink()
+    assert jupyterhub_revision(db) == JUPYTERHUB5_HEAD
+
+
 @pytest.fixture(scope="session")
 def class_hub() -> Iterator[ClassHub]:
     """The running class hub: everyone logged in, the instructor's and students' servers and the grading
@@ -296,6 +325,9 @@ def class_hub() -> Iterator[ClassHub]:
                                     graders=(TA,), course_account=COURSE_ACCOUNT, grading_port=_free_port())
     classhub.open_path_for_users(classhub.needed_paths())
     token = classhub.prepare_runtime(settings)
+    # The class was set up under JupyterHub 5: the hub upgrades its database at start (test_hub_upgrade.py),
+    # and every hub test then runs on the upgraded database.
+    jupyterhub5_database(settings.private / "jupyterhub.sqlite", INSTRUCTOR)
     passwords = classhub.ensure_users(settings)
     passwords[OUTSIDER] = "out-" + os.urandom(6).hex()
     classhub.ensure_user(OUTSIDER, passwords[OUTSIDER])
