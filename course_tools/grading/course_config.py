@@ -78,7 +78,11 @@ class CourseSettings:
 
     @classmethod
     def load(cls, root: Path) -> CourseSettings:
-        config = load_config(root)
+        return cls.from_config(root, load_config(root))
+
+    @classmethod
+    def from_config(cls, root: Path, config: Config) -> CourseSettings:
+        """From a config already loaded (nbgrader's defaults where unset)."""
         cd = config.CourseDirectory
         home = Path(cd.root) if "root" in cd else Path(root).resolve()
         db_url = cd.db_url if "db_url" in cd else f"sqlite:///{(home / 'gradebook.db').resolve()}"

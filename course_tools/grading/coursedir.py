@@ -46,6 +46,7 @@ def late_policies(assignments: dict[str, AssignmentSource]) -> dict[str, dict]:
 
 
 def db_lines(db_url: str | None) -> str:
+    """The config lines that name a database other than gradebook.db in the folder (none for the default)."""
     if not db_url:
         return ""
     return ("# The gradebook (and the rubric store beside it) in this database, not in gradebook.db here.\n"
@@ -107,20 +108,29 @@ c.CourseLatePenalty.policies = {json.dumps(policies, indent=4, sort_keys=True)}
 
 
 def config_text(course_id: str, policies: dict[str, dict], db_url: str | None = None) -> str:
-    body = config_body(course_id, policies, db_url)
+    return with_checksum(config_body(course_id, policies, db_url))
+
+
+def with_checksum(body: str) -> str:
+    """A config body as init writes it: with the header whose checksum marks it as not edited since."""
     digest = hashlib.sha256(body.encode()).hexdigest()
     return (f"# nbgrader config written by `course-tools init`. You may edit it: init then keeps it\n"
             f"# (unless --force). Remove the checksum line to mark it as yours.\n{CHECKSUM_TAG}{digest}\n{body}")
 
 
-def config_is_generated(text: str) -> bool:
-    """True if the file is exactly as course-tools wrote it (so it may be regenerated)."""
+def config_parts(text: str) -> tuple[str, str] | None:
+    """(checksum, body) of a config init wrote, None if it has no checksum line."""
     lines = text.splitlines(keepends=True)
     for i, line in enumerate(lines):
         if line.startswith(CHECKSUM_TAG):
-            body = "".join(lines[i + 1:])
-            return hashlib.sha256(body.encode()).hexdigest() == line[len(CHECKSUM_TAG):].strip()
-    return False
+            return line[len(CHECKSUM_TAG):].strip(), "".join(lines[i + 1:])
+    return None
+
+
+def config_is_generated(text: str) -> bool:
+    """True if the file is exactly as course-tools wrote it (so it may be regenerated)."""
+    parts = config_parts(text)
+    return parts is not None and hashlib.sha256(parts[1].encode()).hexdigest() == parts[0]
 
 
 def submitted_folders(cd: CourseDirectory, assignment_id: str) -> dict[str, Path]:

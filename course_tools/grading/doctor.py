@@ -17,12 +17,13 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from course_tools.grading.coursedir import CONFIG_NAME, CoursePaths, config_is_generated, load_config
+from course_tools.grading.coursedir import CONFIG_NAME, CoursePaths, CourseSettings, config_is_generated, load_config
 from course_tools.grading.databases import is_postgresql, shown
+from course_tools.grading.gradebook import engine_for
 from course_tools.grading.private import readable_by_others
 
 SANITISER = "course_tools.grading.sanitize.NeutraliseStudentHTML"
@@ -91,23 +92,18 @@ def check_exchange(root: Path, config) -> list[Finding]:
     return found
 
 
-def gradebook_url(root: Path, config) -> str:
-    """nbgrader's db_url, or its default (gradebook.db in the course)."""
-    return config.CourseDirectory.db_url if "db_url" in config.CourseDirectory else f"sqlite:///{root / 'gradebook.db'}"
-
-
 def _gradebook_exists(url: str) -> bool:
     """A SQLite gradebook must already be a file (opening one would create it); PostgreSQL is asked."""
     return is_postgresql(url) or Path(make_url(url).database or "").is_file()
 
 
+def gradebook_url(root: Path, config) -> str:
+    return CourseSettings.from_config(root, config).db_url
+
+
 def _query(url: str, sql: str) -> list[tuple]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(text(sql))]
-    finally:
-        engine.dispose()
+    with engine_for(url).connect() as conn:
+        return [tuple(row) for row in conn.execute(text(sql))]
 
 
 def _student_ids(url: str) -> tuple[set[str], set[str]]:
@@ -118,14 +114,11 @@ def _student_ids(url: str) -> tuple[set[str], set[str]]:
 
 def check_postgresql(url: str) -> list[Finding]:
     fix = f"check that the server answers, the db_url in {CONFIG_NAME} and the password in ~/.pgpass"
-    engine = create_engine(url)
     try:
-        tables = set(inspect(engine).get_table_names())
+        tables = set(inspect(engine_for(url)).get_table_names())
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         return [Finding(False, f"{shown(url)}: cannot connect ({reason})", fix)]
-    finally:
-        engine.dispose()
     if not {"student", "assignment", "grade"} <= tables:
         return [Finding(False, f"{shown(url)}: no gradebook tables", "course-tools init")]
     return [Finding(True, f"{shown(url)} answers and holds the gradebook"

@@ -152,35 +152,38 @@ def graded_cell_maxima(db_url: str, assignment_id: str) -> Select:
             .where(a.c.name == assignment_id))
 
 
+def _answer_columns(db, t: dict[str, Table], table: Table, assignment_id: str, students: set[str], cells: set[str],
+                    column) -> dict[tuple[str, str], tuple]:
+    """(student, cell) -> (row id, `column`) of `table` (grade or comment) for one assignment's answers."""
+    a, sa, sn, cell = t["assignment"], t["submitted_assignment"], t["submitted_notebook"], t["base_cell"]
+    rows = db.execute(
+        select(table.c.id, sa.c.student_id, cell.c.name, column)
+        .select_from(table.join(sn, sn.c.id == table.c.notebook_id).join(sa, sa.c.id == sn.c.assignment_id)
+                     .join(a, a.c.id == sa.c.assignment_id).join(cell, cell.c.id == table.c.cell_id))
+        .where(a.c.name == assignment_id, sa.c.student_id.in_(students), cell.c.name.in_(cells)))
+    return {(student, name): (row_id, value) for row_id, student, name, value in rows}
+
+
 def set_manual_grades(db_url: str, assignment_id: str, grades: dict[tuple[str, str], tuple[float | None, float | None]],
                       comments: dict[tuple[str, str], str | None]) -> set[tuple[str, str]]:
     """Write answers' manual scores and extra credit ((None, None) clears them: back to "needs grading", as
     formgrader does) and manual comments, keyed by (student, grade cell), in one transaction on the cached
     engine. Returns the answers that have no gradebook row; then nothing is written."""
     t = tables(db_url)
-    a, sa, sn, cell = t["assignment"], t["submitted_assignment"], t["submitted_notebook"], t["base_cell"]
-    students, cells = {s for s, _ in grades}, {c for _, c in grades}
-    found: dict[str, dict[tuple[str, str], tuple[str, float | None]]] = {}
+    g, c = t["grade"], t["comment"]
+    students, cells = {s for s, _ in grades}, {cell for _, cell in grades}
     with engine_for(db_url).begin() as db:
-        for name in ("grade", "comment"):
-            row = t[name]
-            score = row.c.auto_score if name == "grade" else row.c.id
-            found[name] = {(student, cell_name): (row_id, auto) for row_id, student, cell_name, auto in db.execute(
-                select(row.c.id, sa.c.student_id, cell.c.name, score)
-                .select_from(row.join(sn, sn.c.id == row.c.notebook_id).join(sa, sa.c.id == sn.c.assignment_id)
-                             .join(a, a.c.id == sa.c.assignment_id).join(cell, cell.c.id == row.c.cell_id))
-                .where(a.c.name == assignment_id, sa.c.student_id.in_(students), cell.c.name.in_(cells)))}
-        missing = set(grades) - set(found["grade"])
+        grade_rows = _answer_columns(db, t, g, assignment_id, students, cells, g.c.auto_score)
+        missing = set(grades) - set(grade_rows)
         if missing:
             return missing
-        g, c = t["grade"], t["comment"]
         db.execute(update(g).where(g.c.id == bindparam("row")).values(
             manual_score=bindparam("manual"), extra_credit=bindparam("extra"), needs_manual_grade=bindparam("needs")),
-            [{"row": found["grade"][key][0], "manual": manual, "extra": extra,
-              "needs": manual is None and found["grade"][key][1] is None}
+            [{"row": grade_rows[key][0], "manual": manual, "extra": extra,
+              "needs": manual is None and grade_rows[key][1] is None}
              for key, (manual, extra) in grades.items()])
-        rows = [{"row": found["comment"][key][0], "text": text}
-                for key, text in comments.items() if key in found["comment"]]
+        comment_rows = _answer_columns(db, t, c, assignment_id, students, cells, c.c.manual_comment)
+        rows = [{"row": comment_rows[key][0], "text": text} for key, text in comments.items() if key in comment_rows]
         if rows:
             db.execute(update(c).where(c.c.id == bindparam("row")).values(manual_comment=bindparam("text")), rows)
     return set()

@@ -15,6 +15,7 @@ from course_tools.content.loader import Course, load_course
 from course_tools.content.models import Assignment, CalibrationAnswer, Question
 from course_tools.generate.assignments import gradable_assignments
 from course_tools.grading.backup import backup_course
+from course_tools.grading.databases import rubric_location
 from course_tools.rubric import scoring
 from course_tools.rubric.answers import read_answer
 from course_tools.rubric.blind import labels_for
@@ -33,7 +34,7 @@ class Grading:
         self.ctx = CourseContext.open(root)
         self.course = course or load_course()
         self._grader = grader
-        self.store = RubricStore.for_course(self.ctx.root)
+        self.store = RubricStore(rubric_location(self.ctx.root, self.ctx.db_url))  # the config is read once
         self._seeded: set[str] = set()
         self.specs = gradable_assignments(self.course)
 

@@ -55,17 +55,9 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     return root
 
 
-def copy_of(built: Path, dest: Path, request: pytest.FixtureRequest) -> Path:
-    """A course of its own: the folder copied, and on PostgreSQL its database cloned too."""
-    url = CourseContext(built).db_url
-    if is_postgresql(url):
-        return copy_course(built, url, dest, request.getfixturevalue("postgres"))
-    return Path(shutil.copytree(built, dest))
-
-
 @pytest.fixture
 def root(built: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Path:
-    return copy_of(built, tmp_path / "course", request)
+    return copy_course(built, tmp_path / "course", request)
 
 
 def as_(root: Path, course: Course, grader: str) -> Moderation:
@@ -113,7 +105,7 @@ def test_a_seeded_sample_is_stratified_by_first_score_and_reproducible(root: Pat
     for a in drawn:
         assert a.student in {student_id(n) for n in STRATA[int(a.first_score)]} and a.first_grader == FIRST_GRADER
     students = sorted(a.student for a in drawn)
-    elsewhere = copy_of(built, tmp_path / "elsewhere", request)  # same grades, same seed: same answers
+    elsewhere = copy_course(built, tmp_path / "elsewhere", request)  # same grades, same seed: same answers
     assert sorted(a.student for a in as_(elsewhere, course, INSTRUCTOR).draw(A, 0.2, seed=6)) == students
 
     with pytest.raises(CourseToolsError, match="already has a moderation sample of 4 answer"):

@@ -21,16 +21,19 @@ def course() -> Course:
     return load_course(CONTENT)
 
 
-@pytest.fixture(scope="session")
-def course_template(tmp_path_factory: pytest.TempPathFactory, course: Course) -> Path:
-    """A course with the roster, made once: each test gets a copy (the config's paths are relative
-    to the folder, so a copy is a complete course of its own)."""
-    root = tmp_path_factory.mktemp("course-template") / "course"
-    init_course(course, root)
+def course_with_roster(root: Path, course: Course, db: str | None = None) -> Path:
+    init_course(course, root, db=db)
     roster = root.parent / "roster.csv"
     roster.write_text("id,first_name,last_name,email\n" + "".join(",".join(s) + "\n" for s in STUDENTS))
     import_roster(root, roster)
     return root
+
+
+@pytest.fixture(scope="session")
+def course_template(tmp_path_factory: pytest.TempPathFactory, course: Course) -> Path:
+    """A course with the roster, made once: each test gets a copy (the config's paths are relative
+    to the folder, so a copy is a complete course of its own)."""
+    return course_with_roster(tmp_path_factory.mktemp("course-template") / "course", course)
 
 
 @pytest.fixture(scope="session")
@@ -44,18 +47,13 @@ def released_template(tmp_path_factory: pytest.TempPathFactory, course_template:
 
 
 @pytest.fixture(scope="session")
-def released_template_pg(tmp_path_factory: pytest.TempPathFactory, course: Course,
-                         postgres: PostgresServer) -> tuple[Path, str]:
+def released_template_pg(tmp_path_factory: pytest.TempPathFactory, course: Course, postgres: PostgresServer) -> Path:
     """The released course again, its gradebook in PostgreSQL (made once; tests get clones)."""
-    root = tmp_path_factory.mktemp("released-template-pg") / "course"
-    url = postgres.database("released")
-    init_course(course, root, db=url)
-    roster = root.parent / "roster.csv"
-    roster.write_text("id,first_name,last_name,email\n" + "".join(",".join(s) + "\n" for s in STUDENTS))
-    import_roster(root, roster)
+    root = course_with_roster(tmp_path_factory.mktemp("released-template-pg") / "course", course,
+                              postgres.database("released"))
     assign(course, root, "review6")
     release(root, "review6")
-    return root, url
+    return root
 
 
 @pytest.fixture
@@ -71,8 +69,5 @@ def released(tmp_path: Path, released_template: Path, db_kind: str, request: pyt
     root = tmp_path / "course"
     if root.exists():
         shutil.rmtree(root)
-    if db_kind == "postgresql":
-        template, url = request.getfixturevalue("released_template_pg")
-        return copy_course(template, url, root, request.getfixturevalue("postgres"))
-    shutil.copytree(released_template, root, symlinks=True)
-    return root
+    template = request.getfixturevalue("released_template_pg") if db_kind == "postgresql" else released_template
+    return copy_course(template, root, request)

@@ -9,7 +9,6 @@ CI=true a missing server is a failure.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import os
 import pwd
@@ -26,8 +25,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from course_tools.grading.coursedir import CHECKSUM_TAG, CoursePaths
-from course_tools.grading.databases import postgres_tool
+from course_tools.grading.coursedir import CoursePaths, CourseSettings, config_parts, with_checksum
+from course_tools.grading.databases import is_postgresql, postgres_tool
 from tests.support.servers import free_port
 
 _numbers = itertools.count(1)
@@ -143,14 +142,16 @@ def postgres() -> Iterator[PostgresServer]:
     server.stop()
 
 
-def copy_course(template_root: Path, template_url: str, dest: Path, server: PostgresServer) -> Path:
-    """A course of its own for one test: the template's folder copied, its database cloned from the
-    template's (PostgreSQL's CREATE DATABASE ... TEMPLATE), and the config pointed at the clone."""
-    shutil.copytree(template_root, dest, symlinks=True)
-    url = server.database("c", template=make_url(template_url).database)
+def copy_course(template: Path, dest: Path, request: pytest.FixtureRequest) -> Path:
+    """A course of its own for one test: the template's folder copied (its config's paths are relative, so
+    a copy is a whole SQLite course) and, when its gradebook is in PostgreSQL, its database cloned
+    (CREATE DATABASE ... TEMPLATE) with the copy's config pointed at the clone, still "as init wrote it"."""
+    shutil.copytree(template, dest, symlinks=True)
+    url = CourseSettings.load(template).db_url
+    if not is_postgresql(url):
+        return dest
+    clone = request.getfixturevalue("postgres").database("c", template=make_url(url).database)
     config = CoursePaths(dest).config
-    text = config.read_text(encoding="utf-8").replace(repr(template_url), repr(url))
-    head, body = text.split("\n", 3)[:3], text.split("\n", 3)[3]
-    head[2] = CHECKSUM_TAG + hashlib.sha256(body.encode()).hexdigest()  # still "as init wrote it"
-    config.write_text("\n".join([*head, body]), encoding="utf-8")
+    _checksum, body = config_parts(config.read_text(encoding="utf-8"))
+    config.write_text(with_checksum(body.replace(repr(url), repr(clone))), encoding="utf-8")
     return dest

@@ -3,7 +3,6 @@ copied for each test that changes it (the rubric and safety tests use it through
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,29 +16,26 @@ from tests.support.postgres import PostgresServer, copy_course
 SPECIAL = {3: {"q1": XSS}, 4: {"q2": None}}
 
 
-@pytest.fixture(scope="session")
-def built_class(tmp_path_factory: pytest.TempPathFactory, course: Course) -> Path:
-    root = tmp_path_factory.mktemp("rubric") / "course"
-    build_class(root, course, 4, late_every=2, special=SPECIAL)
+def _build(root: Path, course: Course, db: str | None = None) -> Path:
+    build_class(root, course, 4, late_every=2, special=SPECIAL, db=db)
     return root
 
 
 @pytest.fixture(scope="session")
-def built_class_pg(tmp_path_factory: pytest.TempPathFactory, course: Course,
-                   postgres: PostgresServer) -> tuple[Path, str]:
+def built_class(tmp_path_factory: pytest.TempPathFactory, course: Course) -> Path:
+    return _build(tmp_path_factory.mktemp("rubric") / "course", course)
+
+
+@pytest.fixture(scope="session")
+def built_class_pg(tmp_path_factory: pytest.TempPathFactory, course: Course, postgres: PostgresServer) -> Path:
     """The same class with its gradebook in PostgreSQL (nbgrader's own autograde writing to it)."""
-    root = tmp_path_factory.mktemp("rubric-pg") / "course"
-    url = postgres.database("rubric")
-    build_class(root, course, 4, late_every=2, special=SPECIAL, db=url)
-    return root, url
+    return _build(tmp_path_factory.mktemp("rubric-pg") / "course", course, postgres.database("rubric"))
 
 
 @pytest.fixture
 def class_dir(built_class: Path, tmp_path: Path, db_kind: str, request: pytest.FixtureRequest) -> Path:
-    if db_kind == "postgresql":
-        template, url = request.getfixturevalue("built_class_pg")
-        return copy_course(template, url, tmp_path / "course", request.getfixturevalue("postgres"))
-    return Path(shutil.copytree(built_class, tmp_path / "course"))
+    template = request.getfixturevalue("built_class_pg") if db_kind == "postgresql" else built_class
+    return copy_course(template, tmp_path / "course", request)
 
 
 @pytest.fixture
