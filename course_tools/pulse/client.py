@@ -19,7 +19,8 @@ from typing import Any
 from course_tools.pulse.record import pulse_record
 
 PULSE_URL_ENV = "MOBILIZING_PULSE_URL"  # set per server by the class hub's spawn hook
-TOKEN_ENV = "JUPYTERHUB_API_TOKEN"      # the server's own token (scope access:services!service=class-pulse)
+PULSE_TOKEN_ENV = "MOBILIZING_PULSE_TOKEN"  # scope access:services!service=class-pulse only (course_tools.hub.spawner)
+TOKEN_ENV = "JUPYTERHUB_API_TOKEN"      # the server's own token: a fallback for an older hub
 LOG_ENV = "MOBILIZING_PULSE_LOG"
 TIMEOUT = 3.0
 
@@ -39,8 +40,11 @@ def _log_to_file() -> None:
 
 
 def target() -> tuple[str, str] | None:
-    """(answers URL, token) when running under the class hub, else None."""
-    url, token = os.environ.get(PULSE_URL_ENV), os.environ.get(TOKEN_ENV)
+    """(answers URL, token) when running under the class hub, else None. The token is the server's pulse-only
+    one ($MOBILIZING_PULSE_TOKEN, which can do nothing but post Checks); the server's API token only where a
+    hub older than this package's gave none."""
+    url = os.environ.get(PULSE_URL_ENV)
+    token = os.environ.get(PULSE_TOKEN_ENV) or os.environ.get(TOKEN_ENV)
     return (url, token) if url and token else None
 
 

@@ -18,13 +18,16 @@ import secrets
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
+import aiohttp
+from jupyterhub.httpclient import fetch
 from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
 from jupyterhub.utils import url_path_join
 from tornado import web
-from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
+from tornado.netutil import bind_unix_socket
 
 from course_tools.pulse.store import PulseStore
 
@@ -75,9 +78,10 @@ class Instructors:
 
     async def contains(self, name: str) -> bool:
         if time.monotonic() - self.checked > GROUP_CACHE_SECONDS:
-            response = await AsyncHTTPClient().fetch(HTTPRequest(
-                self.url, headers={"Authorization": f"token {self.token}"}, request_timeout=10), raise_error=False)
-            self.members = set(json.loads(response.body)["users"]) if response.code == 200 else set()
+            # JupyterHub's own client: it speaks to the hub's API on its Unix socket (http+unix://).
+            response = await fetch(self.url, headers={"Authorization": f"token {self.token}"},
+                                   raise_for_status=False, timeout=aiohttp.ClientTimeout(total=10))
+            self.members = set((await response.json())["users"]) if response.status == 200 else set()
             self.checked = time.monotonic()
         return name in self.members
 
@@ -164,13 +168,23 @@ def make_app(store: PulseStore, prefix: str, api_url: str, token: str) -> web.Ap
         pulse_instructors=Instructors(api_url, token))
 
 
+def listen(app: web.Application, url: str) -> None:
+    """Serve `app` at `url`: `http+unix://<url-encoded socket path>` (the class hub) or `http://host:port`."""
+    where = urlparse(url)
+    if where.scheme == "http+unix":
+        server = HTTPServer(app, max_body_size=MAX_BODY, xheaders=True)
+        server.add_socket(bind_unix_socket(unquote(where.netloc), mode=0o600))
+    else:
+        app.listen(where.port or 80, where.hostname or "127.0.0.1", max_body_size=MAX_BODY, xheaders=True)
+
+
 def main() -> None:
-    where = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
+    url = os.environ["JUPYTERHUB_SERVICE_URL"]
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/class-pulse/")
     store = PulseStore(os.environ.get(DB_ENV) or f"sqlite:///{Path.cwd() / 'pulse.sqlite'}")
     app = make_app(store, prefix, os.environ["JUPYTERHUB_API_URL"], os.environ["JUPYTERHUB_API_TOKEN"])
-    app.listen(where.port or 80, where.hostname or "127.0.0.1")
-    print(f"class-pulse: listening on {where.geturl()}{prefix.lstrip('/')}", flush=True)
+    listen(app, url)
+    print(f"class-pulse: listening on {url} at {prefix}", flush=True)
     IOLoop.current().start()
 
 

@@ -201,10 +201,8 @@ def lti_hub() -> Iterator[LtiHub]:
         remove_users(LTI_USERS)  # an earlier run's accounts, homes and processes go
         platform = Platform()
         runtime = Path(tempfile.mkdtemp(prefix="mobilizing-hub-lti-"))
-        settings = classhub.HubSettings(runtime=runtime, port=_free_port(), hub_port=_free_port(),
-                                        proxy_api_port=_free_port(), pulse_port=_free_port(),
-                                        exchange=runtime / "exchange", course_account=LTI_COURSE_ACCOUNT,
-                                        grading_port=_free_port())
+        settings = classhub.HubSettings(runtime=runtime, port=_free_port(),
+                                        exchange=runtime / "exchange", course_account=LTI_COURSE_ACCOUNT)
         classhub.open_path_for_users(classhub.needed_paths())
         token = classhub.prepare_runtime(settings)
         remove_users((LTI_COURSE_ACCOUNT,))

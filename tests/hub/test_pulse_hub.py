@@ -156,7 +156,7 @@ def _service_pid(hub: ClassHub) -> int:
                 cmdline = (entry / "cmdline").read_bytes().split(b"\0")
             except (FileNotFoundError, ProcessLookupError):
                 continue
-            if b"course_tools.pulse.service" in cmdline and str(hub.settings.pulse_port).encode() in (
+            if b"course_tools.pulse.service" in cmdline and str(hub.settings.runtime).encode() in (
                     entry / "environ").read_bytes():
                 return int(entry.name)
     raise AssertionError("the class-pulse service process is not running")

@@ -319,10 +319,9 @@ def class_hub() -> Iterator[ClassHub]:
     remove_users(ACCOUNTS)  # a fresh class: an earlier run's users, homes and processes go
     runtime = Path(tempfile.mkdtemp(prefix="mobilizing-hub-"))
     runtime.chmod(0o755)
-    settings = classhub.HubSettings(runtime=runtime, port=_free_port(), hub_port=_free_port(),
-                                    proxy_api_port=_free_port(), instructors=(INSTRUCTOR,), students=STUDENTS,
-                                    course_id=COURSE_ID, exchange=runtime / "exchange", pulse_port=_free_port(),
-                                    graders=(TA,), course_account=COURSE_ACCOUNT, grading_port=_free_port())
+    settings = classhub.HubSettings(runtime=runtime, port=_free_port(), instructors=(INSTRUCTOR,), students=STUDENTS,
+                                    course_id=COURSE_ID, exchange=runtime / "exchange",
+                                    graders=(TA,), course_account=COURSE_ACCOUNT)
     classhub.open_path_for_users(classhub.needed_paths())
     token = classhub.prepare_runtime(settings)
     # The class was set up under JupyterHub 5: the hub upgrades its database at start (test_hub_upgrade.py),
