@@ -73,8 +73,10 @@ class LoginThrottle(Authenticator):
 
     max_failures = Int(5, config=True, help="Failed logins for one user name within window_seconds that lock "
                                             "the name out.")
-    address_max_failures = Int(20, config=True, help="Failed logins from one address within window_seconds "
-                                                     "that lock the address out (a classroom may share one).")
+    address_max_failures = Int(50, config=True, help="Failed logins from one address within window_seconds "
+                                                     "that lock the address out (a classroom behind one NAT "
+                                                     "shares one; behind a TLS proxy set "
+                                                     "JupyterHub.trusted_downstream_ips, or all share its).")
     window_seconds = Float(300, config=True, help="Seconds within which failures are counted.")
     lockout_seconds = Float(300, config=True, help="Seconds a locked-out name or address is refused.")
 
