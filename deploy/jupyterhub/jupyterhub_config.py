@@ -131,3 +131,8 @@ if lti:
 # --- OAuth (or anything else) instead of PAM: a file of your own, see auth_examples.py
 if extra := os.environ.get(classhub.ENV_PREFIX + "EXTRA_CONFIG"):
     load_subconfig(extra)  # noqa: F821 (traitlets provides it)
+
+# --- login throttling, for whichever authenticator is set above (throttle.py; c.LoginThrottle.* to tune)
+import throttle  # noqa: E402 (deploy/jupyterhub is on sys.path, above)
+
+c.JupyterHub.authenticator_class = throttle.throttled(c.JupyterHub.authenticator_class)
