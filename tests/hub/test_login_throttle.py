@@ -54,10 +54,9 @@ def pam_hub() -> Iterator[ClassHub]:
         remove_users(ACCOUNTS)
         runtime = Path(tempfile.mkdtemp(prefix="mobilizing-hub-throttle-"))
         runtime.chmod(0o755)
-        settings = classhub.HubSettings(runtime=runtime, port=_free_port(), hub_port=_free_port(),
-                                        proxy_api_port=_free_port(), pulse_port=_free_port(), instructors=(),
+        settings = classhub.HubSettings(runtime=runtime, port=_free_port(), instructors=(),
                                         students=(STUDENT,), graders=(), exchange=runtime / "exchange",
-                                        course_account=COURSE_ACCOUNT, grading_port=_free_port())
+                                        course_account=COURSE_ACCOUNT)
         classhub.open_path_for_users(classhub.needed_paths())
         token = classhub.prepare_runtime(settings)
         passwords = classhub.ensure_users(settings)

@@ -308,6 +308,24 @@ def jupyterhub5_database(db: Path, user: str) -> None:
     assert jupyterhub_revision(db) == JUPYTERHUB5_HEAD
 
 
+def start_hub_process(settings: classhub.HubSettings, token: str, log: Path) -> subprocess.Popen:
+    """`jupyterhub -f deploy/jupyterhub/jupyterhub_config.py` as `make hub` runs it, its output appended to `log`."""
+    with log.open("a") as out:
+        return subprocess.Popen([str(classhub.VENV_BIN / "jupyterhub"), "-f", str(classhub.CONFIG_FILE)],
+                                cwd=settings.private, env=classhub.hub_environment(settings, token), stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def restart_hub(hub: ClassHub, while_down: Callable[[], None] | None = None) -> None:
+    """Stop the hub as an administrator would (SIGTERM), run `while_down`, start it again, wait until it answers."""
+    hub.proc.send_signal(signal.SIGTERM)
+    hub.proc.wait(timeout=60)
+    if while_down:
+        while_down()
+    hub.proc = start_hub_process(hub.settings, hub.admin_token, hub.log)
+    _wait(lambda: _hub_answers(hub.url), 240, "the restarted hub answering", proc=hub.proc, log=hub.log)
+
+
 @pytest.fixture(scope="session")
 def class_hub() -> Iterator[ClassHub]:
     """The running class hub: everyone logged in, the instructor's and students' servers and the grading
@@ -332,11 +350,7 @@ def class_hub() -> Iterator[ClassHub]:
     classhub.ensure_user(OUTSIDER, passwords[OUTSIDER])
     classhub.ensure_course_account(settings)
     log = settings.private / "jupyterhub.log"
-    env = classhub.hub_environment(settings, token)
-    with log.open("w") as out:
-        proc = subprocess.Popen([str(classhub.VENV_BIN / "jupyterhub"), "-f", str(classhub.CONFIG_FILE)],
-                                cwd=settings.private, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+    proc = start_hub_process(settings, token, log)
     hub = ClassHub(settings, token, proc, log, {n: HubUser(n, passwords[n]) for n in passwords})
     try:
         _wait(lambda: _hub_answers(settings.url), 240, "the hub answering", proc=proc, log=log)
