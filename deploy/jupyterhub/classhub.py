@@ -477,11 +477,12 @@ def grading_service(settings: HubSettings) -> dict:
         # On the command line: jupyter_server reads only jpserver_extensions from jupyter_server_config.d.
         # It listens on its socket (jupyter_server's --sock; JupyterHub's single-user URL variable then only
         # names the default port, which --sock requires); every request re-asks the hub who is calling
-        # (no 5-minute cache: a teaching assistant removed from `graders` is out at once).
+        # (a 1-second cache, not 5 minutes; 0 would mean forever: a teaching assistant removed from `graders` is
+        # out at once).
         "command": [*prepare, "--then", str(VENV_BIN / "jupyterhub-singleuser"),
                     f"--ServerApp.kernel_websocket_connection_class={STAMPED_CONNECTION}",
                     f"--ServerApp.sock={settings.service_socket(name)}", "--ServerApp.sock_mode=0600",
-                    "--HubOAuth.cache_max_age=0",
+                    "--HubOAuth.cache_max_age=1",
                     # notebook trust signatures stay in the account's own data folder (Jupyter's is root's here)
                     f"--NotebookNotary.data_dir={home / '.local' / 'share' / 'jupyter'}"],
         "environment": {
