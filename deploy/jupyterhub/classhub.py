@@ -96,6 +96,7 @@ class HubSettings:
     graders: tuple[str, ...] = ("ta1",)  # teaching assistants: in `graders`, not in `instructors`
     course_account: str = f"grader-{DEFAULT_COURSE_ID}"  # owns the course; runs the grading service
     grading_port: int = 8003
+    pulse_account: str = "mobilizing-pulse"  # the system user the class pulse runs as (no login, no home)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> HubSettings:
@@ -116,7 +117,8 @@ class HubSettings:
                    pulse_port=int(get("PULSE_PORT", "8002")),
                    graders=_names(get("GRADERS", "ta1")),
                    course_account=get("COURSE_ACCOUNT", f"grader-{course_id}"),
-                   grading_port=int(get("GRADING_PORT", "8003")))
+                   grading_port=int(get("GRADING_PORT", "8003")),
+                   pulse_account=get("PULSE_ACCOUNT", "mobilizing-pulse"))
 
     def to_env(self) -> dict[str, str]:
         """The variables that make `from_env` give back these settings (for a hub subprocess)."""
@@ -129,7 +131,8 @@ class HubSettings:
                 # "," keeps "no teaching assistant" distinct from "unset" (which means the default ta1)
                 ENV_PREFIX + "GRADERS": ",".join(self.graders) or ",",
                 ENV_PREFIX + "COURSE_ACCOUNT": self.course_account,
-                ENV_PREFIX + "GRADING_PORT": str(self.grading_port)}
+                ENV_PREFIX + "GRADING_PORT": str(self.grading_port),
+                ENV_PREFIX + "PULSE_ACCOUNT": self.pulse_account}
 
     @property
     def url(self) -> str:
@@ -166,9 +169,15 @@ class HubSettings:
         return f"http://127.0.0.1:{self.pulse_port}"
 
     @property
+    def pulse_dir(self) -> Path:
+        """The pulse's own folder (its working directory and SQLite database): owned by the pulse's
+        account, mode 0700, in the root-owned runtime folder (classhub.ensure_pulse_account)."""
+        return self.runtime / "pulse"
+
+    @property
     def pulse_db(self) -> str:
-        """The pulse's database: $MOBILIZING_HUB_PULSE_DB (e.g. a PostgreSQL URL), else SQLite in hub/."""
-        return os.environ.get(ENV_PREFIX + "PULSE_DB") or f"sqlite:///{self.private / 'pulse.sqlite'}"
+        """The pulse's database: $MOBILIZING_HUB_PULSE_DB (e.g. a PostgreSQL URL), else SQLite in pulse/."""
+        return os.environ.get(ENV_PREFIX + "PULSE_DB") or f"sqlite:///{self.pulse_dir / 'pulse.sqlite'}"
 
     @property
     def course_db(self) -> str:
@@ -417,6 +426,40 @@ def ensure_course_account(settings: HubSettings) -> Path:
                    extra_groups=[], cwd=entry.pw_dir, check=True, capture_output=True)
     return course
 
+
+# ---------------------------------------------------------------- the class pulse's account
+
+def ensure_pulse_account(settings: HubSettings) -> Path:
+    """The class pulse's own unprivileged system user (no password, no home, no shell; the hub runs the
+    service as it) and its folder, owned by it and mode 0700: only the pulse writes its database.
+    Return the folder."""
+    if not user_exists(settings.pulse_account):
+        result = subprocess.run(["useradd", "--system", "--user-group", "--no-create-home", "--home-dir",
+                                 "/nonexistent", "--shell", "/usr/sbin/nologin", settings.pulse_account],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"cannot create the pulse's system user {settings.pulse_account!r}: {result.stderr}")
+    entry = pwd.getpwnam(settings.pulse_account)
+    folder = settings.pulse_dir
+    if folder.is_symlink():  # the runtime folder is root's: nobody else can have put a link there
+        raise RuntimeError(f"{folder} is a symbolic link: remove it and start again")
+    folder.mkdir(mode=0o700, exist_ok=True)
+    os.chown(folder, entry.pw_uid, entry.pw_gid)
+    folder.chmod(0o700)
+    return folder
+
+
+def pulse_service(settings: HubSettings) -> dict:
+    """The `class-pulse` service (course_tools.pulse.service): started by the hub as the pulse's own
+    account in its own folder; it checks answers against the course in MOBILIZING_CONTENT."""
+    return {"name": PULSE_SERVICE, "url": settings.pulse_url, "oauth_no_confirm": True,
+            "user": settings.pulse_account, "cwd": str(settings.pulse_dir),
+            "command": [str(VENV_BIN / "python"), "-m", "course_tools.pulse.service"],
+            "environment": {"MOBILIZING_PULSE_DB": settings.pulse_db, "MOBILIZING_CONTENT": str(REPO / "content"),
+                            "PATH": f"{VENV_BIN}:/usr/bin:/bin"}}
+
+
+# ---------------------------------------------------------------- the grading service (several graders)
 
 def grading_service(settings: HubSettings) -> dict:
     """The course's formgrader, grading dashboard and `course-tools` as one JupyterHub-managed service

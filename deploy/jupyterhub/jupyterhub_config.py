@@ -61,12 +61,13 @@ c.JupyterHub.load_groups = {
 # No hub admins by default: an instructor needs nobody else's server. The `class-admin` service
 # (token in runtime/hub/admin-api-token) starts and stops servers for scripts and tests.
 # The `class-pulse` service (course_tools.pulse.service): started and stopped by the hub, logged in through
-# the hub's OAuth (no second login); it reads the `instructors` group to decide who sees the page.
+# the hub's OAuth (no second login); it reads the `instructors` group to decide who sees the page. It runs
+# as its own system user, made here (root, at every start) with its folder, so every way of starting the
+# hub has it.
+classhub.ensure_pulse_account(settings)
 c.JupyterHub.services = [
     {"name": "class-admin", "api_token": classhub.admin_token(settings)},
-    {"name": classhub.PULSE_SERVICE, "url": settings.pulse_url, "oauth_no_confirm": True,
-     "command": [str(classhub.VENV_BIN / "python"), "-m", "course_tools.pulse.service"],
-     "cwd": str(settings.private), "environment": {"MOBILIZING_PULSE_DB": settings.pulse_db}},
+    classhub.pulse_service(settings),
     # The course's grading service (nbgrader's "one class, multiple graders"): formgrader, grading dashboard
     # and course-tools in one Jupyter server run as the course account, for the members of `graders`.
     classhub.grading_service(settings),
