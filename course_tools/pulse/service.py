@@ -128,7 +128,7 @@ def parse_answer(body: bytes, course: CourseIndex) -> Counted:
 
 class PostBudget:
     """A token bucket per user: `burst` answers at once, then `rate` a second. Beyond that a post is
-    refused before its body is read, so a flood from one student costs little and others get through."""
+    refused before it is parsed or stored, so a flood from one student costs little and others get through."""
 
     def __init__(self, rate: float = POST_RATE, burst: int = POST_BURST, clock=time.monotonic):
         self.rate, self.burst, self.clock = rate, burst, clock
@@ -209,8 +209,19 @@ class PatientHubOAuth(HubOAuth):
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
         self._confirmed: dict[str, tuple[float, dict]] = {}
+        self._asking: dict[str, asyncio.Future] = {}  # one question to the hub per token at a time
 
     async def _check_hub_authorization(self, url, api_token, cache_key=None, use_cache=True):
+        if not cache_key:
+            return await self._confirm(url, api_token, cache_key, use_cache)
+        asking = self._asking.get(cache_key)
+        if asking is None:
+            asking = self._asking[cache_key] = asyncio.ensure_future(
+                self._confirm(url, api_token, cache_key, use_cache))
+            asking.add_done_callback(lambda _: self._asking.pop(cache_key, None))
+        return await asyncio.shield(asking)
+
+    async def _confirm(self, url: str, api_token: str, cache_key: str | None, use_cache: bool) -> dict | None:
         try:
             model = await super()._check_hub_authorization(url, api_token, cache_key=cache_key,
                                                            use_cache=use_cache)
@@ -269,7 +280,9 @@ def authenticated(method: Callable) -> Callable:
     @functools.wraps(method)
     async def wrapper(self: web.RequestHandler, *args: Any, **kwargs: Any) -> None:
         if not self._finished:
-            await guarded(self, *args, **kwargs)
+            result = guarded(self, *args, **kwargs)
+            if result is not None:  # None: tornado redirected to the login page instead
+                await result
     return wrapper
 
 
@@ -363,19 +376,15 @@ class ResetHandler(ApiHandler):
 
 
 class AnswerHandler(ApiHandler):
-    async def prepare(self) -> None:
-        """Who posts, then their budget, both before the body is read."""
-        await super().prepare()
-        user = self.current_user
-        if user and self.request.method == "POST":
-            if user.get("kind", "user") != "user":
-                raise web.HTTPError(403, "only users' servers post answers")
-            if wait := self.settings["pulse_budget"].take(user["name"]):
-                raise TooManyPosts(wait)
-
     @authenticated
     async def post(self) -> None:
+        """Checked once the (capped) body is in: a refusal before it would close the connection under
+        the proxy, which then answers 503 instead of 429."""
         user = self.current_user
+        if user.get("kind", "user") != "user":
+            raise web.HTTPError(403, "only users' servers post answers")
+        if wait := self.settings["pulse_budget"].take(user["name"]):
+            raise TooManyPosts(wait)
         try:
             counted = parse_answer(self.body, self.settings["pulse_course"])
         except InvalidAnswer as exc:

@@ -285,6 +285,8 @@ def test_service_listens_on_its_unix_socket_and_asks_the_hub_over_one(pulse) -> 
     assert hub.calls["user"] >= 1 and hub.calls["group instructors"] >= 1  # both over http+unix
     assert client.request("GET", "api/summary", token="t-stu1")[0] == 403
     assert client.request("GET", "api/summary")[0] == 403
+    status, headers, _ = client.request("GET", "")  # the page: off to the hub's login
+    assert status == 302 and "/hub/api/oauth2/authorize" in headers["Location"]
 
 
 def test_bodies_over_64_kib_get_413_before_they_are_read_with_or_without_a_token(pulse) -> None:
