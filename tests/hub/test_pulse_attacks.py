@@ -56,9 +56,11 @@ def _conveners_spec():
 
 
 def invented(n: int) -> dict:
-    """M2 as first reproduced: an invented lesson, activity, questions and options, a score of 50."""
-    return {"lesson": f"invented-{n}", "activity": f"forged-{n}", "score": 50,
-            "choices": {f"Question {n}-{q} " + "x" * 150: ["Option " + "y" * 190] for q in range(60)}}
+    """M2 as first reproduced: an invented lesson, activity, questions and options, one option chosen 50
+    times by one student (the page said "50 (5000%)"), about 14 KB a post (under the old 16 KiB limit)."""
+    questions = {f"Question {n}-{q} " + "x" * 150: ["Option " + "y" * 180] for q in range(38)}
+    return {"lesson": f"invented-{n}", "activity": f"forged-{n}", "score": 1,
+            "choices": {"Which?": ["Fifty"] * 50, **questions}}
 
 
 def test_forged_lessons_options_and_scores_never_reach_the_page(class_hub: ClassHub) -> None:
