@@ -92,6 +92,7 @@ class HubSettings:
     exchange: Path = field(default=Path())
     graders: tuple[str, ...] = ("ta1",)  # teaching assistants: in `graders`, not in `instructors`
     course_account: str = f"grader-{DEFAULT_COURSE_ID}"  # owns the course; runs the grading service
+    pulse_account: str = "mobilizing-pulse"  # the system user the class pulse runs as (no login, no home)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> HubSettings:
@@ -109,7 +110,8 @@ class HubSettings:
                    course_id=course_id,
                    exchange=Path(get("EXCHANGE", str(runtime / "exchange"))).resolve(),
                    graders=_names(get("GRADERS", "ta1")),
-                   course_account=get("COURSE_ACCOUNT", f"grader-{course_id}"))
+                   course_account=get("COURSE_ACCOUNT", f"grader-{course_id}"),
+                   pulse_account=get("PULSE_ACCOUNT", "mobilizing-pulse"))
 
     def to_env(self) -> dict[str, str]:
         """The variables that make `from_env` give back these settings (for a hub subprocess)."""
@@ -120,7 +122,8 @@ class HubSettings:
                 EXCHANGE_ENV: str(self.exchange),
                 # "," keeps "no teaching assistant" distinct from "unset" (which means the default ta1)
                 ENV_PREFIX + "GRADERS": ",".join(self.graders) or ",",
-                ENV_PREFIX + "COURSE_ACCOUNT": self.course_account}
+                ENV_PREFIX + "COURSE_ACCOUNT": self.course_account,
+                ENV_PREFIX + "PULSE_ACCOUNT": self.pulse_account}
 
     @property
     def url(self) -> str:
@@ -171,9 +174,15 @@ class HubSettings:
 
 
     @property
+    def pulse_dir(self) -> Path:
+        """The pulse's own folder (its working directory and SQLite database): owned by the pulse's
+        account, mode 0700, in the root-owned runtime folder (classhub.ensure_pulse_account)."""
+        return self.runtime / "pulse"
+
+    @property
     def pulse_db(self) -> str:
-        """The pulse's database: $MOBILIZING_HUB_PULSE_DB (e.g. a PostgreSQL URL), else SQLite in hub/."""
-        return os.environ.get(ENV_PREFIX + "PULSE_DB") or f"sqlite:///{self.private / 'pulse.sqlite'}"
+        """The pulse's database: $MOBILIZING_HUB_PULSE_DB (e.g. a PostgreSQL URL), else SQLite in pulse/."""
+        return os.environ.get(ENV_PREFIX + "PULSE_DB") or f"sqlite:///{self.pulse_dir / 'pulse.sqlite'}"
 
     @property
     def course_db(self) -> str:
@@ -459,6 +468,43 @@ def ensure_course_account(settings: HubSettings) -> Path:
     return course
 
 
+# ---------------------------------------------------------------- the class pulse's account
+
+def ensure_pulse_account(settings: HubSettings) -> Path:
+    """The class pulse's own unprivileged system user (no password, no home, no shell; the hub runs the
+    service as it) and its folder, owned by it and mode 0700: only the pulse writes its database.
+    Return the folder."""
+    if not user_exists(settings.pulse_account):
+        result = subprocess.run(["useradd", "--system", "--user-group", "--no-create-home", "--home-dir",
+                                 "/nonexistent", "--shell", "/usr/sbin/nologin", settings.pulse_account],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"cannot create the pulse's system user {settings.pulse_account!r}: {result.stderr}")
+    entry = pwd.getpwnam(settings.pulse_account)
+    folder = settings.pulse_dir
+    if folder.is_symlink():  # the runtime folder is root's: nobody else can have put a link there
+        raise RuntimeError(f"{folder} is a symbolic link: remove it and start again")
+    folder.mkdir(mode=0o700, exist_ok=True)
+    os.chown(folder, entry.pw_uid, entry.pw_gid)
+    folder.chmod(0o700)
+    return folder
+
+
+def pulse_service(settings: HubSettings) -> dict:
+    """The `class-pulse` service (course_tools.pulse.service): started by the hub as the pulse's own
+    account in its own folder; it checks answers against the course in MOBILIZING_CONTENT."""
+    from course_tools.hub.sockets import socket_url
+
+    return {**socket_service(settings, PULSE_SERVICE),
+            "user": settings.pulse_account, "cwd": str(settings.pulse_dir),
+            "command": [str(VENV_BIN / "python"), "-m", "course_tools.pulse.service"],
+            "environment": {"MOBILIZING_PULSE_DB": settings.pulse_db, "MOBILIZING_CONTENT": str(REPO / "content"),
+                            "PATH": f"{VENV_BIN}:/usr/bin:/bin",
+                            **socket_service_env(PULSE_SERVICE, socket_url(settings.service_socket(PULSE_SERVICE)))}}
+
+
+# ---------------------------------------------------------------- the grading service (several graders)
+
 def grading_service(settings: HubSettings) -> dict:
     """The course's formgrader, grading dashboard and `course-tools` as one JupyterHub-managed service
     (nbgrader's "one class, multiple graders"): a jupyterhub-singleuser server run by the hub as the course
@@ -538,7 +584,7 @@ def service_routes(settings: HubSettings) -> dict[str, str]:
             for name in (PULSE_SERVICE, settings.grading_service)}
 
 
-def prepare_sockets(settings: HubSettings, pulse_account: str | None = None) -> None:
+def prepare_sockets(settings: HubSettings) -> None:
     """The sockets' folders: sockets/ and sockets/hub/ root's (0755: everyone connects to the hub's API, nobody
     else can put a socket there), one folder per service owned by its account (0700: only it and root)."""
     from course_tools.hub.sockets import owned_folder, socket_url, writable_by_others
@@ -550,7 +596,7 @@ def prepare_sockets(settings: HubSettings, pulse_account: str | None = None) -> 
                            "there (set MOBILIZING_HUB_RUNTIME to a folder only root can write)")
     owned_folder(settings.sockets, mode=0o755)
     owned_folder(settings.hub_socket.parent, mode=0o755)
-    owned_folder(settings.service_socket(PULSE_SERVICE).parent, owner=pulse_account, mode=0o700)
+    owned_folder(settings.service_socket(PULSE_SERVICE).parent, owner=settings.pulse_account, mode=0o700)
     owned_folder(settings.service_socket(settings.grading_service).parent, owner=settings.course_account, mode=0o700)
 
 

@@ -28,6 +28,7 @@ if lti:  # half an LMS registration stops here, before anything else is set up (
 # a folder only root (or the service's account) can write cannot be taken (classhub.prepare_sockets).
 from course_tools.hub.sockets import socket_url  # noqa: E402
 
+classhub.ensure_pulse_account(settings)  # the pulse's own system user, before its socket folder is made its own
 classhub.prepare_sockets(settings)
 c.JupyterHub.bind_url = f"http://{settings.ip}:{settings.port}"
 c.JupyterHub.hub_bind_url = c.JupyterHub.hub_connect_url = socket_url(settings.hub_socket)
@@ -73,15 +74,12 @@ c.JupyterHub.load_groups = {
 # No hub admins by default: an instructor needs nobody else's server. The `class-admin` service
 # (token in runtime/hub/admin-api-token) starts and stops servers for scripts and tests.
 # The `class-pulse` service (course_tools.pulse.service): started and stopped by the hub, logged in through
-# the hub's OAuth (no second login); it reads the `instructors` group to decide who sees the page.
+# the hub's OAuth (no second login); it reads the `instructors` group to decide who sees the page. It runs
+# as its own system user, made here (root, at every start) with its folder, so every way of starting the
+# hub has it.
 c.JupyterHub.services = [
     {"name": "class-admin", "api_token": classhub.admin_token(settings)},
-    {**classhub.socket_service(settings, classhub.PULSE_SERVICE),
-     "command": [str(classhub.VENV_BIN / "python"), "-m", "course_tools.pulse.service"],
-     "cwd": str(settings.private),
-     "environment": {"MOBILIZING_PULSE_DB": settings.pulse_db,
-                     **classhub.socket_service_env(classhub.PULSE_SERVICE,
-                                                   socket_url(settings.service_socket(classhub.PULSE_SERVICE)))}},
+    classhub.pulse_service(settings),
     # The course's grading service (nbgrader's "one class, multiple graders"): formgrader, grading dashboard
     # and course-tools in one Jupyter server run as the course account, for the members of `graders`.
     classhub.grading_service(settings),

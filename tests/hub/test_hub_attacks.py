@@ -163,10 +163,13 @@ def process_of(hub: ClassHub, needle: bytes) -> int:
 def post_check(hub: ClassHub, student: str) -> int:
     """What a student's Check does: post through the pulse client from their kernel; returns the HTTP status."""
     code = """
+from course_tools import notebook as ct
 from course_tools.pulse import client
+from course_tools.pulse.record import pulse_record
+spec = next(a for a in ct.course().activities["policy_dialogue"].activities if a.id == "conveners")
 url, token = client.target()
 try:
-    print(client.send({"lesson": "policy_dialogue", "activity": "conveners", "score": 1.0, "choices": {}}, url, token))
+    print(client.send(pulse_record(spec, "policy_dialogue", {p.id: p.right for p in spec.pairs}), url, token))
 except Exception as exc:
     print(getattr(exc, "code", 0))
 """

@@ -45,8 +45,9 @@ TA = "mahub_ta"
 STUDENTS = ("mahub_stu1", "mahub_stu2")
 OUTSIDER = "mahub_out"  # logs in to the hub, in no group
 COURSE_ACCOUNT = "mahub_grader"
+PULSE_ACCOUNT = "mahub_pulse"  # the class pulse's system user (the hub's config creates it)
 SERVERS = (INSTRUCTOR, *STUDENTS)  # whose own servers the session starts (the TA grades in the service only)
-ACCOUNTS = (INSTRUCTOR, TA, *STUDENTS, OUTSIDER, COURSE_ACCOUNT)
+ACCOUNTS = (INSTRUCTOR, TA, *STUDENTS, OUTSIDER, COURSE_ACCOUNT, PULSE_ACCOUNT)
 COURSE_ID = classhub.DEFAULT_COURSE_ID
 GRADING = f"/services/{classhub.DEFAULT_COURSE_ID}"  # the grading service's prefix (its name is the course id)
 LOCK_FILE = Path(tempfile.gettempdir()) / "mobilizing-hub-tests.lock"
@@ -339,7 +340,7 @@ def class_hub() -> Iterator[ClassHub]:
     runtime.chmod(0o755)
     settings = classhub.HubSettings(runtime=runtime, port=_free_port(), instructors=(INSTRUCTOR,), students=STUDENTS,
                                     course_id=COURSE_ID, exchange=runtime / "exchange",
-                                    graders=(TA,), course_account=COURSE_ACCOUNT)
+                                    graders=(TA,), course_account=COURSE_ACCOUNT, pulse_account=PULSE_ACCOUNT)
     classhub.open_path_for_users(classhub.needed_paths())
     token = classhub.prepare_runtime(settings)
     # The class was set up under JupyterHub 5: the hub upgrades its database at start (test_hub_upgrade.py),
