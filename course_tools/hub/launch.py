@@ -39,6 +39,13 @@ def check_privileged(ports: dict[str, int]) -> None:
                              f" is {start}): choose a port below {start}, or set the sysctl back to 1024")
 
 
+def inherited(fd: str) -> socket.socket:
+    """The listening socket the launcher passed, ready for tornado's add_socket (which needs it non-blocking)."""
+    sock = socket.socket(fileno=int(fd))
+    sock.setblocking(False)
+    return sock
+
+
 def bind(port: int, host: str = "127.0.0.1") -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -7,11 +7,10 @@ binds it as root and passes the socket; the server's own listener stays a Unix s
 from __future__ import annotations
 
 import os
-import socket
 
 from tornado.ioloop import IOLoop
 
-from course_tools.hub.launch import LISTEN_FD_ENV
+from course_tools.hub.launch import LISTEN_FD_ENV, inherited
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
@@ -22,10 +21,15 @@ def _load_jupyter_server_extension(serverapp) -> None:
     fd = os.environ.get(LISTEN_FD_ENV)
     if not fd:
         return
-    sock = socket.socket(fileno=int(fd))
+    sock = inherited(fd)
 
-    def serve() -> None:  # the HTTP server exists once the loop runs (extensions load before it is made)
-        serverapp.http_server.add_socket(sock)
+    def serve() -> None:  # extensions load before the HTTP server is made: wait for it
+        try:
+            server = serverapp.http_server
+        except AttributeError:
+            IOLoop.current().call_later(0.1, serve)
+            return
+        server.add_socket(sock)
         serverapp.log.info("also serving on %s (passed by course_tools.hub.launch)", sock.getsockname())
 
     IOLoop.current().add_callback(serve)

@@ -25,7 +25,6 @@ import math
 import os
 import re
 import secrets
-import socket
 import sys
 import time
 from collections.abc import Callable
@@ -41,7 +40,7 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_unix_socket
 
 from course_tools import ContentError
-from course_tools.hub.launch import LISTEN_FD_ENV
+from course_tools.hub.launch import LISTEN_FD_ENV, inherited
 from course_tools.pulse.record import NotOffered, choices, offered_answer, pulse_score
 from course_tools.pulse.store import PulseStore
 
@@ -417,7 +416,7 @@ def listen(app: web.Application, service_url: str) -> HTTPServer:
     server = HTTPServer(app, max_body_size=16 * MAX_BODY, max_buffer_size=16 * MAX_BODY)
     where = urlparse(service_url)
     if fd := os.environ.get(LISTEN_FD_ENV):  # the class hub's root-only port, bound by course_tools.hub.launch
-        server.add_socket(socket.socket(fileno=int(fd)))
+        server.add_socket(inherited(fd))
     elif where.scheme == "http+unix":
         server.add_socket(bind_unix_socket(unquote(where.netloc), mode=UNIX_SOCKET_MODE))
     else:
