@@ -354,6 +354,137 @@ def open_path_for_users(paths: list[Path]) -> list[Path]:
     return blocked
 
 
+# ---------------------------------------------------------------- answer keys out of students' reach
+
+EDITION_SUBDIR = "edition"  # in the runtime folder: the student edition, readable by every user
+
+
+def edition_dir(settings: HubSettings) -> Path:
+    """The student edition students' servers read: content/ and notebooks/ without instructor material,
+    python/course_tools (the package, imported first through PYTHONPATH) and prepare_user.py."""
+    return settings.runtime / EDITION_SUBDIR
+
+
+def publish_student_edition(settings: HubSettings) -> Path:
+    """Build the student edition into the runtime folder (root-owned, readable by all), with a copy of the
+    course_tools package and of prepare_user.py, so students' servers need nothing from the checkout.
+    Built beside, then put in place: an earlier edition is replaced whole."""
+    import tempfile
+
+    from course_tools.content.loader import load_course
+    from course_tools.generate.edition import build_student_edition
+
+    target = edition_dir(settings)
+    staging = Path(tempfile.mkdtemp(prefix=".edition.", dir=settings.runtime))
+    try:
+        build_student_edition(load_course(REPO / "content"), staging / EDITION_SUBDIR)
+        built = staging / EDITION_SUBDIR
+        shutil.copytree(REPO / "course_tools", built / "python" / "course_tools",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copyfile(PREPARE_USER, built / PREPARE_USER.name)
+        for path in (built, *built.rglob("*")):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        if target.exists():
+            os.replace(target, staging / "old")
+        os.replace(built, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def course_environment(settings: HubSettings, role: str) -> dict[str, str]:
+    """What a person's server reads the course from: a student's the edition (its content and its copy of
+    course_tools, first on the path); staff's the checkout, as before."""
+    if role == "student":
+        edition = edition_dir(settings)
+        return {"MOBILIZING_CONTENT": str(edition / "content"), "PYTHONPATH": str(edition / "python")}
+    return {"MOBILIZING_CONTENT": str(REPO / "content")}
+
+
+def lesson_source(settings: HubSettings, role: str) -> tuple[Path, Path]:
+    """(prepare_user.py to run, lessons folder to copy from) for a role: students from the edition."""
+    if role == "student":
+        return edition_dir(settings) / PREPARE_USER.name, edition_dir(settings) / "notebooks"
+    return PREPARE_USER, REPO / "notebooks"
+
+
+def staff_gid(settings: HubSettings) -> int:
+    """The course account's own group: the checkout's group, its members the grading team."""
+    course_home(settings)  # a clear error when the account is missing
+    return pwd.getpwnam(settings.course_account).pw_gid
+
+
+def set_staff_member(settings: HubSettings, name: str, member: bool) -> None:
+    """Add `name` to (or remove them from) the course account's group, which may read the checkout."""
+    import grp
+
+    group = grp.getgrgid(staff_gid(settings))
+    if member != (name in group.gr_mem):
+        subprocess.run(["gpasswd", "--add" if member else "--delete", name, group.gr_name], check=True,
+                       capture_output=True)
+
+
+def sync_staff_group(settings: HubSettings) -> None:
+    """The course account's group holds exactly the grading team (instructors and teaching assistants)
+    that exist as local users: someone taken out of the team loses the checkout at the next hub start."""
+    import grp
+
+    group = grp.getgrgid(staff_gid(settings))
+    members = [name for name in settings.grading_team if user_exists(name)]
+    if sorted(group.gr_mem) != sorted(members):
+        subprocess.run(["gpasswd", "--members", ",".join(members), group.gr_name], check=True, capture_output=True)
+
+
+def _staff_only(path: Path, gid: int) -> None:
+    """What others could read of `path` (not following links), its group may read instead; others nothing.
+    Folders get set-group-id, so what is added later (a `git pull` as root) belongs to the group too."""
+    info = path.lstat()
+    os.lchown(path, -1, gid)
+    if path.is_symlink():
+        return
+    mode = (info.st_mode & 0o7770) | ((info.st_mode & 0o007) << 3)
+    path.chmod(mode | 0o2000 if path.is_dir() else mode)  # chown cleared any set-id bit: the mode is restated
+
+
+def restrict_checkout(root: Path, gid: int, keep: list[Path]) -> None:
+    """Make the checkout instructor material: others may only traverse (not list) the folders on the way to
+    `keep` (the venv; a runtime folder inside the checkout) and reach nothing else; the group (course account,
+    instructors, teaching assistants) may read what others could read before. Safe to repeat."""
+    keep = [k.resolve() for k in keep]
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        if here in keep:
+            dirs[:] = []  # left as it is
+            continue
+        _staff_only(here, gid)
+        if any(here in k.parents for k in keep):
+            here.chmod(here.stat().st_mode | 0o001)
+        for name in files:
+            _staff_only(here / name, gid)
+
+
+def git_dir_outside(root: Path) -> Path | None:
+    """The repository's history when it lives outside the checkout (a `git worktree`), else None."""
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--path-format=absolute", "--git-common-dir"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    path = Path(out).resolve()
+    return None if path == root / ".git" or root in path.parents else path
+
+
+def protect_course_material(settings: HubSettings) -> Path:
+    """At hub start (root): publish the student edition, then close the checkout to everyone but root, the
+    course account and the grading team (the venv stays reachable: every server runs it); return the edition."""
+    edition = publish_student_edition(settings)
+    sync_staff_group(settings)
+    restrict_checkout(REPO, staff_gid(settings), [REPO / ".venv", settings.runtime])
+    if history := git_dir_outside(REPO):
+        history.chmod(history.stat().st_mode & ~0o007)
+    return edition
+
+
 # ---------------------------------------------------------------- local users
 
 def user_exists(name: str) -> bool:
@@ -482,10 +613,15 @@ async def prepare_user_server(spawner: Spawner) -> None:
     spawner.default_url = "/lab" if role == "instructor" else APP_VIEW + OVERVIEW
     # The course is the grading service's now; a server started under an older hub config loses the old path.
     spawner.environment.pop("MOBILIZING_COURSE", None)
-    command = [str(VENV_BIN / "python"), str(PREPARE_USER), "--role", role, "--lessons", str(REPO / "notebooks"),
+    # Students read the student edition, never the checkout (protect_course_material); staff the checkout.
+    spawner.environment.pop("PYTHONPATH", None)
+    spawner.environment.update(course_environment(settings, role))
+    set_staff_member(settings, name, role == "instructor")
+    prepare, lessons = lesson_source(settings, role)
+    command = [str(VENV_BIN / "python"), str(prepare), "--role", role, "--lessons", str(lessons),
                "--exchange", str(settings.exchange), "--course-id", settings.course_id]
     env = {"HOME": entry.pw_dir, "USER": name, "LOGNAME": name, "PATH": f"{VENV_BIN}:/usr/bin:/bin",
-           "MOBILIZING_CONTENT": str(REPO / "content")}
+           **course_environment(settings, role)}
     proc = await asyncio.create_subprocess_exec(
         *command, cwd=entry.pw_dir, env=env, user=entry.pw_uid, group=entry.pw_gid,
         extra_groups=os.getgrouplist(name, entry.pw_gid), stdout=asyncio.subprocess.PIPE,

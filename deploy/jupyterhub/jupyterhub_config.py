@@ -38,6 +38,10 @@ c.JupyterHub.upgrade_db = True
 c.JupyterHub.cookie_secret_file = str(settings.private / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(settings.private / "jupyterhub.pid")
 
+# --- answer keys out of students' reach: the student edition in the runtime folder for students' servers, the
+# checkout closed to all but root, the course account and the grading team (classhub.protect_course_material)
+classhub.protect_course_material(settings)
+
 # --- the home page: every lesson as an app; for instructors the class pulse; for graders the grading
 # service's formgrader and dashboard, each in its own tab (nbgrader #1870)
 c.JupyterHub.template_paths = [str(HERE / "templates")]
