@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
+import pwd
+import shutil
+import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from nbgrader.api import Gradebook
 
 from tests.paths import NOTEBOOKS, REPO
@@ -160,3 +168,79 @@ def test_the_hub_puts_the_shared_course_in_postgresql_when_told(tmp_path: Path, 
     assert (tmp_path / "course" / "nbgrader_config.py").read_text(encoding="utf-8") == text
     with Gradebook(url, "fg") as gb:
         assert "review6" in {a.name for a in gb.assignments}
+
+
+@pytest.fixture
+def open_tmp() -> Iterator[Path]:
+    """A scratch folder other users can reach (pytest's own is root's only)."""
+    folder = Path(tempfile.mkdtemp(prefix="mobilizing-restrict-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def _as_nobody(command: list[str]) -> subprocess.CompletedProcess:
+    entry = pwd.getpwnam("nobody")
+    return subprocess.run(command, user=entry.pw_uid, group=entry.pw_gid, extra_groups=[], capture_output=True,
+                          text=True, cwd="/")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="changes owners and runs a command as `nobody` (root)")
+def test_restrict_checkout_leaves_others_only_the_way_to_the_venv(open_tmp: Path) -> None:
+    repo = open_tmp / "repo"
+    for folder in (".venv/bin", "content/assignments", "deploy/jupyterhub/runtime/hub", ".git/objects"):
+        (repo / folder).mkdir(parents=True)
+    (repo / ".venv" / "bin" / "tool").write_text("venv", encoding="utf-8")
+    (repo / "content" / "assignments" / "review6.yaml").write_text("model_answer: secret", encoding="utf-8")
+    (repo / "deploy" / "jupyterhub" / "classhub.py").write_text("code", encoding="utf-8")
+    (repo / "deploy" / "jupyterhub" / "runtime" / "roles.json").write_text("{}", encoding="utf-8")
+    private = repo / "deploy" / "jupyterhub" / "runtime" / "hub"
+    private.chmod(0o700)
+    for path in (repo, *repo.rglob("*")):
+        if path != private:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    gid = os.getgid()  # root's group stands in for the course account's
+    keep = [repo / ".venv", repo / "deploy" / "jupyterhub" / "runtime"]
+    for _ in range(2):  # safe to repeat
+        classhub.restrict_checkout(repo, gid, keep)
+    mode = {p.relative_to(repo).as_posix(): p.stat().st_mode & 0o7777 for p in repo.rglob("*")}
+    assert repo.stat().st_mode & 0o7777 == 0o2751
+    assert mode["content"] == 0o2750 and mode["content/assignments/review6.yaml"] == 0o640
+    assert mode["deploy"] == mode["deploy/jupyterhub"] == 0o2751 and mode["deploy/jupyterhub/classhub.py"] == 0o640
+    assert mode[".venv/bin/tool"] == 0o644 and mode["deploy/jupyterhub/runtime/roles.json"] == 0o644
+    assert mode["deploy/jupyterhub/runtime/hub"] == 0o700  # never widened, not even for the group
+    assert _as_nobody(["cat", str(repo / ".venv" / "bin" / "tool")]).stdout == "venv"
+    assert _as_nobody(["cat", str(repo / "deploy" / "jupyterhub" / "runtime" / "roles.json")]).returncode == 0
+    for denied in (["cat", str(repo / "content" / "assignments" / "review6.yaml")], ["ls", str(repo)],
+                   ["ls", str(repo / ".git")], ["cat", str(repo / "deploy" / "jupyterhub" / "classhub.py")]):
+        result = _as_nobody(denied)
+        assert result.returncode != 0 and "secret" not in result.stdout, denied
+
+
+def test_students_read_the_edition_and_staff_the_checkout(tmp_path: Path) -> None:
+    settings = classhub.HubSettings(runtime=tmp_path)
+    edition = classhub.edition_dir(settings)
+    assert classhub.course_environment(settings, "student") == {
+        "MOBILIZING_CONTENT": str(edition / "content"), "PYTHONPATH": str(edition / "python")}
+    assert classhub.lesson_source(settings, "student") == (edition / "prepare_user.py", edition / "notebooks")
+    assert classhub.course_environment(settings, "instructor") == {"MOBILIZING_CONTENT": str(REPO / "content")}
+    assert classhub.lesson_source(settings, "instructor") == (classhub.PREPARE_USER, NOTEBOOKS)
+
+
+def test_the_published_edition_runs_on_its_own_course_tools(tmp_path: Path) -> None:
+    settings = classhub.HubSettings(runtime=tmp_path)
+    edition = classhub.publish_student_edition(settings)
+    (edition / "python" / "course_tools" / "stale.py").write_text("", encoding="utf-8")
+    assert classhub.publish_student_edition(settings) == edition  # replaced whole
+    assert not (edition / "python" / "course_tools" / "stale.py").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["edition"]  # no staging folder left behind
+    assert all(p.stat().st_mode & 0o777 in (0o644, 0o755) for p in edition.rglob("*"))
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(edition / "python"),
+           "MOBILIZING_CONTENT": str(edition / "content")}
+    code = ("import course_tools, json; from course_tools.content.loader import load_course; c = load_course(); "
+            "print(json.dumps([course_tools.__file__, c.edition, len(c.lessons)]))")
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert json.loads(result.stdout) == [str(edition / "python" / "course_tools" / "__init__.py"), "student", 7]
+    names = prepare_user.lesson_names(edition / "notebooks", "student")
+    assert names == sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
+    assert (edition / "prepare_user.py").read_bytes() == classhub.PREPARE_USER.read_bytes()
