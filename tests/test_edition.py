@@ -195,3 +195,33 @@ def test_cli_builds_refuses_a_foreign_folder_and_an_edition_as_source(edition: P
     assert len(result.stderr.strip().splitlines()) == 1
     checked = cli("check", "--content", str(out / "content"))
     assert checked.returncode == 0 and checked.stdout.startswith("student edition OK")
+
+
+def test_released_answers_are_the_model_answer_and_key_points_only(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """After class the instructor releases one exit ticket's answers: that lesson's answer box shows them
+    after Save; the rubric, the calibration answers and every other ticket's answers stay out."""
+    from course_tools import notebook as ct
+
+    out = tmp_path / "released"
+    build_student_edition(load_course(CONTENT), out, ["exit_policy_forum"])
+    tickets = yaml.safe_load((CONTENT / "assignments" / "exit_tickets.yaml").read_text(encoding="utf-8"))
+    forum = next(t for t in tickets["lessons"] if t["lesson"] == "policy_forum")
+    released = squash((out / "content" / "released" / "exit_policy_forum.yaml").read_text(encoding="utf-8"))
+    assert squash(forum["model_answer"]) in released
+    withheld = [squash(t) for t in key_strings() if squash(t) != squash(forum["model_answer"])
+                and squash(t) not in {squash(k["text"]) for k in forum["key_points"]}]
+    everything = squash("\n".join(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file()))
+    assert not [t for t in withheld if t in everything]
+    monkeypatch.setenv("MOBILIZING_CONTENT", str(out / "content"))
+    ct.course.cache_clear()
+    try:
+        outline = ct.released_outline("policy_forum")
+        assert squash(forum["model_answer"]) in squash(outline[0]) and len(outline) == 1 + len(forum["key_points"])
+        assert ct.released_outline("support") == []
+        with pytest.raises(InstructorMaterialError):
+            _ = ct.course().assignments["exit_policy_forum"]  # released answers, not the assignment's rubric
+    finally:
+        ct.course.cache_clear()
+    unknown = cli("edition", "--student", str(tmp_path / "x"), "--content", str(CONTENT), "--release", "nope")
+    assert unknown.stderr.startswith("course-tools: error: --release nope: no such assignment (one of: review6, ")

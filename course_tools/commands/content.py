@@ -22,10 +22,14 @@ def register(subparsers) -> None:
                           "model answers, rubrics, calibration answers, instructor notes or nbgrader sources.",
                           "  course-tools edition --student /srv/mobilizing/edition\n"
                           "  course-tools edition --student /tmp/edition --content /path/to/content\n"
+                          "  course-tools edition --student /tmp/edition --release exit_policy_forum\n"
                           "  MOBILIZING_CONTENT=/tmp/edition/content jupyter lab /tmp/edition/notebooks\n")
     edition.add_argument("--student", type=Path, required=True, metavar="DIR",
                          help="folder to write (new, empty, or an earlier edition, which is replaced whole)")
     edition.add_argument("--content", type=Path, help="the full content folder (default: ./content)")
+    edition.add_argument("--release", action="append", default=[], metavar="ASSIGNMENT",
+                         help="include this assignment's model answers and key points (never its rubric): "
+                              "once the class has answered; repeat for more")
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -60,7 +64,8 @@ def run_edition(args: argparse.Namespace) -> int:
     from course_tools.generate.edition import build_student_edition
 
     course = load_course(args.content or find_content_dir())
-    files = build_student_edition(course, args.student)
+    files = build_student_edition(course, args.student, args.release)
+    released = f"; model answers released: {', '.join(args.release)}" if args.release else ""
     print(f"student edition: {len(files)} files in {args.student} (content/ and notebooks/; "
-          "no assignments, exit-ticket keys or instructor notes)")
+          f"no assignments, exit-ticket keys or instructor notes{released})")
     return 0

@@ -6,6 +6,10 @@ notes, the activities, the data tables and the module text; it leaves out every 
 model answers). Its `content/edition.yaml` says so, and the loader then hands out placeholders that
 raise `InstructorMaterialError` when code reaches for the missing material, so a student kernel gets
 one line saying why, never a traceback into pydantic or a silently empty mapping.
+
+Model answers an instructor has released (`--release exit_policy_forum`, after the class has answered)
+are in `content/released/<assignment id>.yaml`: the model answer and key points of each question, never
+the rubric or the calibration answers.
 """
 
 from __future__ import annotations
@@ -15,11 +19,14 @@ from pathlib import Path
 from typing import NoReturn
 
 import yaml
+from pydantic import Field
 
 from course_tools import CourseToolsError
 from course_tools.content.models import Lesson
+from course_tools.schema import Id, Strict, Text
 
 MARKER = "edition.yaml"
+RELEASED_DIR = "released"
 STUDENT = "student"
 # Field names that hold instructor material in content/ (models.py keeps it under these names).
 INSTRUCTOR_FIELDS = ("instructor", "instructor_note")
@@ -117,3 +124,17 @@ def strip_instructor(data: object) -> object:
     if isinstance(data, list):
         return [strip_instructor(v) for v in data]
     return data
+
+
+class ReleasedAnswer(Strict):
+    question: Id
+    prompt: Text
+    model_answer: Text
+    key_points: list[Text] = Field(default_factory=list)
+
+
+class ReleasedAssignment(Strict):
+    """content/released/<id>.yaml of a student edition: answers the instructor has released."""
+
+    assignment: Id
+    answers: list[ReleasedAnswer] = Field(min_length=1)

@@ -17,7 +17,9 @@ from course_tools import ContentError
 from course_tools.activities.fairness import give_aways
 from course_tools.activities.specs import ACTIVITY_TYPES
 from course_tools.content.edition import (
+    RELEASED_DIR,
     STUDENT,
+    ReleasedAssignment,
     StudentLesson,
     WithheldAssignments,
     WithheldExitTickets,
@@ -45,6 +47,7 @@ class Course:
     seed: dict[str, SeedBullet]
     exit_tickets: ExitTickets | WithheldExitTickets | None = None
     edition: str = "full"  # "student": a student edition (course_tools.content.edition), no instructor material
+    released: dict[str, ReleasedAssignment] = field(default_factory=dict)  # a student edition's released answers
 
     def ordered_lessons(self) -> list[Lesson]:
         return [self.lessons[lesson_id] for lesson_id in self.module.lessons]
@@ -168,9 +171,11 @@ def load_course(root: Path | None = None) -> Course:
     activities = _load_activities(check, root, set(module.lessons) if module else set(), seed)
     if student:  # withheld: asking for them raises InstructorMaterialError, one line naming what
         assignments, exit_tickets = WithheldAssignments(root), WithheldExitTickets()
+        released = _load_released(check, root)
     else:
         assignments = _load_assignments(check, root, seed)
         exit_tickets = _load_exit_tickets(check, root, module.lessons if module else [], list(lessons), seed)
+        released = {}
     tables = {p.stem: p for p in sorted((root / "data").glob("*.csv"))}
     for path in tables.values():
         _check_table(check, path)
@@ -186,7 +191,19 @@ def load_course(root: Path | None = None) -> Course:
     if check.problems:
         raise ContentError(check.problems)
     assert module is not None
-    return Course(root, module, lessons, activities, assignments, tables, seed, exit_tickets, edition)
+    return Course(root, module, lessons, activities, assignments, tables, seed, exit_tickets, edition, released)
+
+
+def _load_released(check: _Checker, root: Path) -> dict[str, ReleasedAssignment]:
+    found = {}
+    for path in sorted((root / RELEASED_DIR).glob("*.yaml")):
+        released = check.parse(path, ReleasedAssignment)
+        if released is None:
+            continue
+        if released.assignment != path.stem:
+            check.report(path, "assignment", f"'{released.assignment}' does not match the file name '{path.stem}'")
+        found[released.assignment] = released
+    return found
 
 
 def _check_objectives_assessed(check: _Checker, module_path: Path, module: Module,

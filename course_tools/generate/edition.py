@@ -10,6 +10,10 @@ notebooks (their solution regions hold the model answers), the instructor notebo
 author's research notes) and YAML comments. The YAML files are written again from their data (sorted
 nothing, wrapped nowhere), so the same content gives the same bytes. The build fails, leaving the old
 edition in place, if any instructor text still appears in a file of the new one.
+
+`release` names assignments (`review6`, `exit_policy_forum`...) whose model answers and key points the
+instructor has released, after the class has answered: they go into `content/released/<id>.yaml`, and a
+lesson's exit-ticket box then shows them after Save. Rubrics and calibration answers are never released.
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ from pathlib import Path
 import yaml
 
 from course_tools import CourseToolsError
-from course_tools.content.edition import MARKER, edition_of, marker_text, strip_instructor
+from course_tools.content.edition import MARKER, RELEASED_DIR, edition_of, marker_text, strip_instructor
 from course_tools.content.loader import SEED_FILE, Course, load_course
+from course_tools.generate.assignments import gradable_assignments
 from course_tools.generate.notebooks import lesson_filename, lesson_notebook
 from course_tools.generate.writer import write_notebook
 
@@ -97,7 +102,19 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _fill(course: Course, out: Path) -> None:
+def _released(course: Course, release: list[str]) -> dict[str, dict]:
+    """The released answers' files, by assignment id (one line naming the known ids for an unknown one)."""
+    known = gradable_assignments(course)
+    unknown = [name for name in release if name not in known]
+    if unknown:
+        raise CourseToolsError(f"--release {unknown[0]}: no such assignment (one of: {', '.join(known)})")
+    return {name: {"assignment": name, "answers": [
+        {"question": q.id, "prompt": q.prompt, "model_answer": q.instructor.model_answer,
+         "key_points": [k.text for k in q.instructor.key_points]} for q in known[name].questions]}
+        for name in sorted(set(release))}
+
+
+def _fill(course: Course, out: Path, released: dict[str, dict]) -> None:
     """Write the edition's files into an empty folder `out`."""
     root = course.root
     content = out / "content"
@@ -113,24 +130,30 @@ def _fill(course: Course, out: Path) -> None:
     (content / SEED_FILE).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(root / SEED_FILE, content / SEED_FILE)
     _write(content / MARKER, marker_text())
+    for name, data in released.items():
+        _write(content / RELEASED_DIR / f"{name}.yaml", _yaml_text(data))
     for lesson in course.ordered_lessons():
         write_notebook(lesson_notebook(course, lesson), out / "notebooks" / lesson_filename(course, lesson.id))
 
 
-def build_student_edition(course: Course, out: Path) -> list[Path]:
+def build_student_edition(course: Course, out: Path, release: list[str] | tuple[str, ...] = ()) -> list[Path]:
     """Build the student edition of a full course into `out` (a new folder, or an earlier edition, which
-    is replaced whole: no file of an older build survives); return the files written, sorted."""
+    is replaced whole: no file of an older build survives), with the released answers of the assignments
+    named in `release`; return the files written, sorted."""
     if course.edition != "full":
         raise CourseToolsError(f"{course.root}: is already a student edition: build from the full content/")
     out = Path(out)
     if out.exists() and not (out.is_dir() and (not any(out.iterdir()) or _is_edition(out))):
         raise CourseToolsError(f"{out}: exists and is not a student edition: choose a new or empty folder")
+    released = _released(course, list(release))
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        _fill(course, staging)
+        _fill(course, staging, released)
         load_course(staging / "content")  # the edition loads on its own: lessons work from it
-        if found := leaks(staging, instructor_texts(course)):
+        public = {_squash(t) for data in released.values() for a in data["answers"]
+                  for t in (a["model_answer"], *a["key_points"])}
+        if found := leaks(staging, [t for t in instructor_texts(course) if _squash(t) not in public]):
             raise CourseToolsError(f"instructor text in the student edition: {found[0]}")
         for path in (staging, *staging.rglob("*")):
             path.chmod(0o755 if path.is_dir() else 0o644)  # readable by every user, written by its owner

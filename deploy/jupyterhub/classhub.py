@@ -377,7 +377,7 @@ def publish_student_edition(settings: HubSettings) -> Path:
     target = edition_dir(settings)
     staging = Path(tempfile.mkdtemp(prefix=".edition.", dir=settings.runtime))
     try:
-        build_student_edition(load_course(REPO / "content"), staging / EDITION_SUBDIR)
+        build_student_edition(load_course(REPO / "content"), staging / EDITION_SUBDIR, released_answers(settings))
         built = staging / EDITION_SUBDIR
         shutil.copytree(REPO / "course_tools", built / "python" / "course_tools",
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
@@ -390,6 +390,32 @@ def publish_student_edition(settings: HubSettings) -> Path:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def released_answers(settings: HubSettings) -> list[str]:
+    """The assignments whose model answers the instructor has released to students (`classhub.py release`)."""
+    path = settings.private / "released-answers.txt"
+    return path.read_text(encoding="utf-8").split() if path.is_file() else []
+
+
+def release_answers(settings: HubSettings, assignments: list[str]) -> Path:
+    """Release these assignments' model answers and key points (never rubrics): recorded in the hub's private
+    folder and published at once (a kernel started afterwards sees them; the next hub start keeps them)."""
+    chosen = sorted(set(released_answers(settings)) | set(assignments))
+    settings.private.mkdir(parents=True, exist_ok=True)
+    edition = None
+    path = settings.private / "released-answers.txt"
+    previous = path.read_text(encoding="utf-8") if path.is_file() else None
+    path.write_text("".join(f"{name}\n" for name in chosen), encoding="utf-8")
+    try:
+        edition = publish_student_edition(settings)
+    finally:
+        if edition is None:  # an unknown assignment: nothing recorded
+            if previous is None:
+                path.unlink()
+            else:
+                path.write_text(previous, encoding="utf-8")
+    return edition
 
 
 def course_environment(settings: HubSettings, role: str) -> dict[str, str]:
@@ -683,10 +709,31 @@ def up(settings: HubSettings) -> int:
     return 0  # not reached
 
 
+def release_command(settings: HubSettings, assignments: list[str]) -> int:
+    """`classhub.py release ASSIGNMENT...` (root): one line on success or on error."""
+    from course_tools import CourseToolsError
+
+    if not assignments:
+        print("hub: release: name at least one assignment, e.g. exit_policy_forum", file=sys.stderr)
+        return 2
+    try:
+        release_answers(settings, assignments)
+    except CourseToolsError as exc:
+        print(f"hub: release: {exc}", file=sys.stderr)
+        return 1
+    print(f"hub: model answers released to students: {', '.join(released_answers(settings))}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Start the Mobilizing Action class hub (README: the class hub).")
-    parser.add_argument("command", choices=["up", "check"], help="up: set up and start; check: list what is missing")
+    parser.add_argument("command", choices=["up", "check", "release"],
+                        help="up: set up and start; check: list what is missing; release ASSIGNMENT...: publish "
+                             "those assignments' model answers to students (e.g. release exit_policy_forum)")
+    parser.add_argument("assignments", nargs="*", help="for release: assignment ids")
     args = parser.parse_args(argv)
+    if args.command == "release":
+        return release_command(HubSettings.from_env(), args.assignments)
     if args.command == "check":
         problems = check_ready()
         for line in problems:

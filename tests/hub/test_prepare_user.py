@@ -244,3 +244,16 @@ def test_the_published_edition_runs_on_its_own_course_tools(tmp_path: Path) -> N
     names = prepare_user.lesson_names(edition / "notebooks", "student")
     assert names == sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
     assert (edition / "prepare_user.py").read_bytes() == classhub.PREPARE_USER.read_bytes()
+
+
+def test_release_publishes_model_answers_and_an_unknown_id_records_nothing(tmp_path: Path) -> None:
+    settings = classhub.HubSettings(runtime=tmp_path)
+    assert classhub.release_command(settings, ["nope"]) == 1
+    assert classhub.released_answers(settings) == [] and not (tmp_path / "edition").exists()
+    assert classhub.release_command(settings, ["exit_policy_forum"]) == 0
+    released = tmp_path / "edition" / "content" / "released"
+    assert [p.name for p in released.iterdir()] == ["exit_policy_forum.yaml"]
+    assert classhub.release_command(settings, ["exit_support", "nope"]) == 1  # nothing half-done
+    assert classhub.released_answers(settings) == ["exit_policy_forum"]
+    classhub.publish_student_edition(settings)  # the next hub start keeps what was released
+    assert [p.name for p in released.iterdir()] == ["exit_policy_forum.yaml"]
