@@ -357,39 +357,64 @@ def open_path_for_users(paths: list[Path]) -> list[Path]:
 # ---------------------------------------------------------------- answer keys out of students' reach
 
 EDITION_SUBDIR = "edition"  # in the runtime folder: the student edition, readable by every user
+STAFF_SUBDIR = "staff"      # in the runtime folder: the full content and notebooks, the course account's group only
 
 
 def edition_dir(settings: HubSettings) -> Path:
-    """The student edition students' servers read: content/ and notebooks/ without instructor material,
-    python/course_tools (the package, imported first through PYTHONPATH) and prepare_user.py."""
+    """The student edition students' servers read: content/ and notebooks/ without instructor material."""
     return settings.runtime / EDITION_SUBDIR
 
 
+def staff_dir(settings: HubSettings) -> Path:
+    """The full content/ and notebooks/ (instructor notes, nbgrader sources) for the course account (the
+    grading service) and the grading team's own servers: root and the course account's group only."""
+    return settings.runtime / STAFF_SUBDIR
+
+
+def _put_in_place(built: Path, target: Path, staging: Path) -> None:
+    """Replace `target` by `built` (both in the runtime folder): an earlier copy goes whole."""
+    if target.exists():
+        os.replace(target, staging / "old")
+    os.replace(built, target)
+
+
 def publish_student_edition(settings: HubSettings) -> Path:
-    """Build the student edition into the runtime folder (root-owned, readable by all), with a copy of the
-    course_tools package and of prepare_user.py, so students' servers need nothing from the checkout.
-    Built beside, then put in place: an earlier edition is replaced whole."""
+    """Build the student edition (with the model answers released so far) into the runtime folder,
+    root-owned and readable by all: students' servers need nothing else of the course."""
     import tempfile
 
     from course_tools.content.loader import load_course
     from course_tools.generate.edition import build_student_edition
 
-    target = edition_dir(settings)
     staging = Path(tempfile.mkdtemp(prefix=".edition.", dir=settings.runtime))
     try:
-        build_student_edition(load_course(REPO / "content"), staging / EDITION_SUBDIR, released_answers(settings))
         built = staging / EDITION_SUBDIR
-        shutil.copytree(REPO / "course_tools", built / "python" / "course_tools",
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        shutil.copyfile(PREPARE_USER, built / PREPARE_USER.name)
-        for path in (built, *built.rglob("*")):
-            path.chmod(0o755 if path.is_dir() else 0o644)
-        if target.exists():
-            os.replace(target, staging / "old")
-        os.replace(built, target)
+        build_student_edition(load_course(REPO / "content"), built, released_answers(settings))
+        _put_in_place(built, edition_dir(settings), staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return target
+    return edition_dir(settings)
+
+
+def publish_staff_copy(settings: HubSettings) -> Path:
+    """Copy content/ and notebooks/ into runtime/staff (root-owned, group the course account's, 0750/0640):
+    what the grading service and the grading team's servers read instead of the closed checkout."""
+    import tempfile
+
+    gid = staff_gid(settings)
+    staging = Path(tempfile.mkdtemp(prefix=".staff.", dir=settings.runtime))
+    try:
+        built = staging / STAFF_SUBDIR
+        for part in ("content", "notebooks"):
+            shutil.copytree(REPO / part, built / part, symlinks=False,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", ".progress.json", "__pycache__"))
+        for path in (built, *built.rglob("*")):
+            os.chown(path, 0, gid)
+            path.chmod(0o750 if path.is_dir() else 0o640)
+        _put_in_place(built, staff_dir(settings), staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return staff_dir(settings)
 
 
 def released_answers(settings: HubSettings) -> list[str]:
@@ -400,38 +425,33 @@ def released_answers(settings: HubSettings) -> list[str]:
 
 def release_answers(settings: HubSettings, assignments: list[str]) -> Path:
     """Release these assignments' model answers and key points (never rubrics): recorded in the hub's private
-    folder and published at once (a kernel started afterwards sees them; the next hub start keeps them)."""
-    chosen = sorted(set(released_answers(settings)) | set(assignments))
-    settings.private.mkdir(parents=True, exist_ok=True)
-    edition = None
+    folder and published at once (a kernel started afterwards sees them; the next hub start keeps them).
+    An unknown assignment records nothing."""
     path = settings.private / "released-answers.txt"
     previous = path.read_text(encoding="utf-8") if path.is_file() else None
-    path.write_text("".join(f"{name}\n" for name in chosen), encoding="utf-8")
+    settings.private.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{name}\n" for name in sorted(set(released_answers(settings)) | set(assignments))),
+                    encoding="utf-8")
     try:
-        edition = publish_student_edition(settings)
-    finally:
-        if edition is None:  # an unknown assignment: nothing recorded
-            if previous is None:
-                path.unlink()
-            else:
-                path.write_text(previous, encoding="utf-8")
-    return edition
+        return publish_student_edition(settings)
+    except BaseException:
+        if previous is None:
+            path.unlink()
+        else:
+            path.write_text(previous, encoding="utf-8")
+        raise
 
 
 def course_environment(settings: HubSettings, role: str) -> dict[str, str]:
-    """What a person's server reads the course from: a student's the edition (its content and its copy of
-    course_tools, first on the path); staff's the checkout, as before."""
-    if role == "student":
-        edition = edition_dir(settings)
-        return {"MOBILIZING_CONTENT": str(edition / "content"), "PYTHONPATH": str(edition / "python")}
-    return {"MOBILIZING_CONTENT": str(REPO / "content")}
+    """Where a server reads the course: a student's from the edition, staff's and the grading service's from
+    the staff copy; nobody's from the checkout."""
+    folder = edition_dir(settings) if role == "student" else staff_dir(settings)
+    return {"MOBILIZING_CONTENT": str(folder / "content")}
 
 
-def lesson_source(settings: HubSettings, role: str) -> tuple[Path, Path]:
-    """(prepare_user.py to run, lessons folder to copy from) for a role: students from the edition."""
-    if role == "student":
-        return edition_dir(settings) / PREPARE_USER.name, edition_dir(settings) / "notebooks"
-    return PREPARE_USER, REPO / "notebooks"
+def lesson_source(settings: HubSettings, role: str) -> Path:
+    """The notebooks folder a role's lesson copies (or the grading notebooks) come from."""
+    return (edition_dir(settings) if role == "student" else staff_dir(settings)) / "notebooks"
 
 
 def staff_gid(settings: HubSettings) -> int:
@@ -461,32 +481,22 @@ def sync_staff_group(settings: HubSettings) -> None:
         subprocess.run(["gpasswd", "--members", ",".join(members), group.gr_name], check=True, capture_output=True)
 
 
-def _staff_only(path: Path, gid: int) -> None:
-    """What others could read of `path` (not following links), its group may read instead; others nothing.
-    Folders get set-group-id, so what is added later (a `git pull` as root) belongs to the group too."""
-    info = path.lstat()
-    os.lchown(path, -1, gid)
-    if path.is_symlink():
-        return
-    mode = (info.st_mode & 0o7770) | ((info.st_mode & 0o007) << 3)
-    path.chmod(mode | 0o2000 if path.is_dir() else mode)  # chown cleared any set-id bit: the mode is restated
-
-
-def restrict_checkout(root: Path, gid: int, keep: list[Path]) -> None:
-    """Make the checkout instructor material: others may only traverse (not list) the folders on the way to
-    `keep` (the venv; a runtime folder inside the checkout) and reach nothing else; the group (course account,
-    instructors, teaching assistants) may read what others could read before. Safe to repeat."""
+def restrict_checkout(root: Path, keep: list[Path]) -> None:
+    """Make the checkout instructor material: others lose every right, except traversing (not listing) the
+    folders on the way to what `keep` names (the venv, the package's code, prepare_user.py, a runtime folder
+    inside the checkout), which stay as they are. Owner and group keep theirs. Safe to repeat."""
     keep = [k.resolve() for k in keep]
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
         if here in keep:
             dirs[:] = []  # left as it is
             continue
-        _staff_only(here, gid)
-        if any(here in k.parents for k in keep):
-            here.chmod(here.stat().st_mode | 0o001)
+        mode = here.stat().st_mode & 0o7770
+        here.chmod(mode | 0o001 if any(here in k.parents for k in keep) else mode)
         for name in files:
-            _staff_only(here / name, gid)
+            path = here / name
+            if path not in keep and not path.is_symlink():
+                path.chmod(path.stat().st_mode & 0o7770)
 
 
 def git_dir_outside(root: Path) -> Path | None:
@@ -501,11 +511,13 @@ def git_dir_outside(root: Path) -> Path | None:
 
 
 def protect_course_material(settings: HubSettings) -> Path:
-    """At hub start (root): publish the student edition, then close the checkout to everyone but root, the
-    course account and the grading team (the venv stays reachable: every server runs it); return the edition."""
+    """At hub start (root): publish the student edition (for everyone) and the staff copy (the course account's
+    group: the course account and the grading team), then close the checkout to others but for the venv and
+    the package's code, which every server runs; return the edition."""
     edition = publish_student_edition(settings)
     sync_staff_group(settings)
-    restrict_checkout(REPO, staff_gid(settings), [REPO / ".venv", settings.runtime])
+    publish_staff_copy(settings)
+    restrict_checkout(REPO, [REPO / ".venv", REPO / "course_tools", PREPARE_USER, settings.runtime])
     if history := git_dir_outside(REPO):
         history.chmod(history.stat().st_mode & ~0o007)
     return edition
@@ -584,7 +596,8 @@ def grading_service(settings: HubSettings) -> dict:
     from course_tools.rubric.identity import IDENTITY_ENV, KERNEL_MESSAGE
 
     course = course_home(settings) / COURSE_SUBDIR
-    prepare = [str(VENV_BIN / "python"), str(PREPARE_USER), "--role", "grader", "--lessons", str(REPO / "notebooks"),
+    prepare = [str(VENV_BIN / "python"), str(PREPARE_USER), "--role", "grader", "--lessons",
+               str(lesson_source(settings, "grader")),
                "--exchange", str(settings.exchange), "--course-id", settings.course_id]
     return {
         "name": settings.grading_service, "url": settings.grading_url, "user": settings.course_account,
@@ -600,7 +613,7 @@ def grading_service(settings: HubSettings) -> dict:
             "JUPYTER_CONFIG_PATH": str(settings.role_dir("grader")),
             "JUPYTERHUB_DEFAULT_URL": "/lab",
             "MOBILIZING_COURSE": str(course),
-            "MOBILIZING_CONTENT": str(REPO / "content"),
+            **course_environment(settings, "grader"),  # the staff copy (protect_course_material)
             EXCHANGE_ENV: str(settings.exchange),
             # Grades record the hub user of the message that caused them, not the course account.
             IDENTITY_ENV: KERNEL_MESSAGE,
@@ -639,13 +652,12 @@ async def prepare_user_server(spawner: Spawner) -> None:
     spawner.default_url = "/lab" if role == "instructor" else APP_VIEW + OVERVIEW
     # The course is the grading service's now; a server started under an older hub config loses the old path.
     spawner.environment.pop("MOBILIZING_COURSE", None)
-    # Students read the student edition, never the checkout (protect_course_material); staff the checkout.
-    spawner.environment.pop("PYTHONPATH", None)
+    # Students read the student edition, staff the staff copy, nobody the checkout (protect_course_material).
     spawner.environment.update(course_environment(settings, role))
     set_staff_member(settings, name, role == "instructor")
-    prepare, lessons = lesson_source(settings, role)
-    command = [str(VENV_BIN / "python"), str(prepare), "--role", role, "--lessons", str(lessons),
-               "--exchange", str(settings.exchange), "--course-id", settings.course_id]
+    command = [str(VENV_BIN / "python"), str(PREPARE_USER), "--role", role,
+               "--lessons", str(lesson_source(settings, role)), "--exchange", str(settings.exchange),
+               "--course-id", settings.course_id]
     env = {"HOME": entry.pw_dir, "USER": name, "LOGNAME": name, "PATH": f"{VENV_BIN}:/usr/bin:/bin",
            **course_environment(settings, role)}
     proc = await asyncio.create_subprocess_exec(

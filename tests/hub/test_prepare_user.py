@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import pwd
 import shutil
@@ -185,65 +184,62 @@ def _as_nobody(command: list[str]) -> subprocess.CompletedProcess:
                           text=True, cwd="/")
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="changes owners and runs a command as `nobody` (root)")
-def test_restrict_checkout_leaves_others_only_the_way_to_the_venv(open_tmp: Path) -> None:
+@pytest.mark.skipif(os.geteuid() != 0, reason="runs commands as `nobody` (root)")
+def test_restrict_checkout_leaves_others_only_the_venv_and_the_code(open_tmp: Path) -> None:
     repo = open_tmp / "repo"
-    for folder in (".venv/bin", "content/assignments", "deploy/jupyterhub/runtime/hub", ".git/objects"):
+    for folder in (".venv/bin", "course_tools", "content/assignments", "deploy/jupyterhub/runtime/hub",
+                   ".git/objects"):
         (repo / folder).mkdir(parents=True)
-    (repo / ".venv" / "bin" / "tool").write_text("venv", encoding="utf-8")
-    (repo / "content" / "assignments" / "review6.yaml").write_text("model_answer: secret", encoding="utf-8")
-    (repo / "deploy" / "jupyterhub" / "classhub.py").write_text("code", encoding="utf-8")
-    (repo / "deploy" / "jupyterhub" / "runtime" / "roles.json").write_text("{}", encoding="utf-8")
+    files = {".venv/bin/tool": "venv", "course_tools/__init__.py": "code",
+             "content/assignments/review6.yaml": "model_answer: secret", "deploy/jupyterhub/classhub.py": "secret",
+             "deploy/jupyterhub/prepare_user.py": "code", "deploy/jupyterhub/runtime/roles.json": "{}",
+             ".git/objects/ab": "secret"}
+    for name, text in files.items():
+        (repo / name).write_text(text, encoding="utf-8")
     private = repo / "deploy" / "jupyterhub" / "runtime" / "hub"
-    private.chmod(0o700)
     for path in (repo, *repo.rglob("*")):
-        if path != private:
-            path.chmod(0o755 if path.is_dir() else 0o644)
-    gid = os.getgid()  # root's group stands in for the course account's
-    keep = [repo / ".venv", repo / "deploy" / "jupyterhub" / "runtime"]
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    private.chmod(0o700)
+    keep = [repo / ".venv", repo / "course_tools", repo / "deploy" / "jupyterhub" / "prepare_user.py",
+            repo / "deploy" / "jupyterhub" / "runtime"]
     for _ in range(2):  # safe to repeat
-        classhub.restrict_checkout(repo, gid, keep)
+        classhub.restrict_checkout(repo, keep)
     mode = {p.relative_to(repo).as_posix(): p.stat().st_mode & 0o7777 for p in repo.rglob("*")}
-    assert repo.stat().st_mode & 0o7777 == 0o2751
-    assert mode["content"] == 0o2750 and mode["content/assignments/review6.yaml"] == 0o640
-    assert mode["deploy"] == mode["deploy/jupyterhub"] == 0o2751 and mode["deploy/jupyterhub/classhub.py"] == 0o640
-    assert mode[".venv/bin/tool"] == 0o644 and mode["deploy/jupyterhub/runtime/roles.json"] == 0o644
-    assert mode["deploy/jupyterhub/runtime/hub"] == 0o700  # never widened, not even for the group
-    assert _as_nobody(["cat", str(repo / ".venv" / "bin" / "tool")]).stdout == "venv"
-    assert _as_nobody(["cat", str(repo / "deploy" / "jupyterhub" / "runtime" / "roles.json")]).returncode == 0
+    assert repo.stat().st_mode & 0o7777 == 0o751
+    assert mode["content"] == 0o750 and mode["content/assignments/review6.yaml"] == 0o640
+    assert mode["deploy"] == mode["deploy/jupyterhub"] == 0o751 and mode["deploy/jupyterhub/classhub.py"] == 0o640
+    assert mode["deploy/jupyterhub/runtime/hub"] == 0o700
+    for name in (".venv/bin/tool", "course_tools/__init__.py", "deploy/jupyterhub/prepare_user.py",
+                 "deploy/jupyterhub/runtime/roles.json"):
+        assert _as_nobody(["cat", str(repo / name)]).stdout == files[name], name
     for denied in (["cat", str(repo / "content" / "assignments" / "review6.yaml")], ["ls", str(repo)],
-                   ["ls", str(repo / ".git")], ["cat", str(repo / "deploy" / "jupyterhub" / "classhub.py")]):
+                   ["cat", str(repo / ".git" / "objects" / "ab")], ["ls", str(repo / "deploy" / "jupyterhub")],
+                   ["cat", str(repo / "deploy" / "jupyterhub" / "classhub.py")]):
         result = _as_nobody(denied)
         assert result.returncode != 0 and "secret" not in result.stdout, denied
 
 
-def test_students_read_the_edition_and_staff_the_checkout(tmp_path: Path) -> None:
+def test_students_read_the_edition_and_staff_the_staff_copy(tmp_path: Path) -> None:
     settings = classhub.HubSettings(runtime=tmp_path)
-    edition = classhub.edition_dir(settings)
-    assert classhub.course_environment(settings, "student") == {
-        "MOBILIZING_CONTENT": str(edition / "content"), "PYTHONPATH": str(edition / "python")}
-    assert classhub.lesson_source(settings, "student") == (edition / "prepare_user.py", edition / "notebooks")
-    assert classhub.course_environment(settings, "instructor") == {"MOBILIZING_CONTENT": str(REPO / "content")}
-    assert classhub.lesson_source(settings, "instructor") == (classhub.PREPARE_USER, NOTEBOOKS)
+    edition, staff = classhub.edition_dir(settings), classhub.staff_dir(settings)
+    assert classhub.course_environment(settings, "student") == {"MOBILIZING_CONTENT": str(edition / "content")}
+    assert classhub.lesson_source(settings, "student") == edition / "notebooks"
+    for role in ("instructor", "grader"):
+        assert classhub.course_environment(settings, role) == {"MOBILIZING_CONTENT": str(staff / "content")}
+        assert classhub.lesson_source(settings, role) == staff / "notebooks"
 
 
-def test_the_published_edition_runs_on_its_own_course_tools(tmp_path: Path) -> None:
+def test_the_published_edition_replaces_the_old_one_whole(tmp_path: Path) -> None:
     settings = classhub.HubSettings(runtime=tmp_path)
     edition = classhub.publish_student_edition(settings)
-    (edition / "python" / "course_tools" / "stale.py").write_text("", encoding="utf-8")
-    assert classhub.publish_student_edition(settings) == edition  # replaced whole
-    assert not (edition / "python" / "course_tools" / "stale.py").exists()
+    (edition / "notebooks" / "stale.ipynb").write_text("{}", encoding="utf-8")
+    assert classhub.publish_student_edition(settings) == edition
+    assert not (edition / "notebooks" / "stale.ipynb").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["edition"]  # no staging folder left behind
     assert all(p.stat().st_mode & 0o777 in (0o644, 0o755) for p in edition.rglob("*"))
-    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(edition / "python"),
-           "MOBILIZING_CONTENT": str(edition / "content")}
-    code = ("import course_tools, json; from course_tools.content.loader import load_course; c = load_course(); "
-            "print(json.dumps([course_tools.__file__, c.edition, len(c.lessons)]))")
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=tmp_path)
-    assert json.loads(result.stdout) == [str(edition / "python" / "course_tools" / "__init__.py"), "student", 7]
     names = prepare_user.lesson_names(edition / "notebooks", "student")
     assert names == sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
-    assert (edition / "prepare_user.py").read_bytes() == classhub.PREPARE_USER.read_bytes()
+    assert prepare_user.lesson_names(edition / "notebooks", "instructor") == names  # no instructor notebook
 
 
 def test_release_publishes_model_answers_and_an_unknown_id_records_nothing(tmp_path: Path) -> None:
