@@ -38,8 +38,9 @@ c.JupyterHub.upgrade_db = True
 c.JupyterHub.cookie_secret_file = str(settings.private / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(settings.private / "jupyterhub.pid")
 
-# --- answer keys out of students' reach: the student edition in the runtime folder for students' servers, the
-# checkout closed to all but root, the course account and the grading team (classhub.protect_course_material)
+# --- answer keys out of students' reach: the student edition (runtime/edition) for students' servers, the staff
+# copy (runtime/staff, course account's group) for the grading service and the grading team, the checkout closed
+# to others but for .venv, course_tools/ and prepare_user.py (classhub.protect_course_material)
 classhub.protect_course_material(settings)
 
 # --- the home page: every lesson as an app; for instructors the class pulse; for graders the grading
