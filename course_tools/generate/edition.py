@@ -28,6 +28,7 @@ import yaml
 from course_tools import CourseToolsError
 from course_tools.content.edition import MARKER, RELEASED_DIR, edition_of, marker_text, strip_instructor
 from course_tools.content.loader import SEED_FILE, Course, load_course
+from course_tools.content.models import QuestionInstructor
 from course_tools.generate.assignments import gradable_assignments
 from course_tools.generate.notebooks import lesson_filename, lesson_notebook
 from course_tools.generate.writer import write_notebook
@@ -71,7 +72,7 @@ def instructor_texts(course: Course) -> list[str]:
     return [t for t in texts if t.strip() and _squash(t) not in module]
 
 
-def _question_texts(instructor) -> list[str]:
+def _question_texts(instructor: QuestionInstructor) -> list[str]:
     return ([instructor.model_answer] + [k.text for k in instructor.key_points]
             + [r.description for r in instructor.rubric] + [c.text for c in instructor.calibration]
             + [c.note for c in instructor.calibration if c.note])
