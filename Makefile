@@ -75,7 +75,7 @@ $(BIN)/.hub-installed: $(BIN)/.installed pyproject.toml deploy/jupyterhub/packag
 hub-install: $(BIN)/.hub-installed
 
 hub: build hub-install
-	MOBILIZING_HUB_PORT=$(HUB_PORT) $(BIN)/python deploy/jupyterhub/classhub.py up
+	MOBILIZING_HUB_PORT=$(HUB_PORT) $(BIN)/python deploy/jupyterhub/classhub.py up $(if $(RESET_PASSWORDS),--reset-passwords)
 
 # Real local users on loopback (root; about 2-3 minutes): login, spawn, the Review #6 round trip,
 # access checks and the formgrader in Chromium.

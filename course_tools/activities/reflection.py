@@ -19,14 +19,21 @@ def word_count(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
 
+def score_for_words(spec: ReflectionSpec, words: int) -> float:
+    """A full answer scores 1, a draft (fewer than min_words) 0.5: the class pulse scores a reflection
+    from its word count alone, since the text never leaves the student's kernel."""
+    return 1.0 if words >= spec.min_words else 0.5
+
+
 def check(spec: ReflectionSpec, answer: object) -> Result:
     text = text_of(spec, answer)
     if not text:
         return Result(0.0, [], "Nothing written yet: write your answer, then press Save.", False)
     words = word_count(text)
     items = [ItemResult(f"outline-{n}", "A strong answer", None, point) for n, point in enumerate(spec.outline, 1)]
-    if words < spec.min_words:
-        return Result(0.5, items, f"Saved as a draft ({words} words): a full answer has at least "
-                                  f"{spec.min_words}. Compare it with the outline below.")
-    return Result(1.0, items, f"Saved ({words} words). Compare your answer with the outline below.")
+    score = score_for_words(spec, words)
+    if score < 1:
+        return Result(score, items, f"Saved as a draft ({words} words): a full answer has at least "
+                                    f"{spec.min_words}. Compare it with the outline below.")
+    return Result(score, items, f"Saved ({words} words). Compare your answer with the outline below.")
 

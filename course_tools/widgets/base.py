@@ -115,7 +115,7 @@ class ActivityView:
                 self.status.value = "Saved."
             except OSError as exc:
                 self.status.value = f"Not saved: {html.escape(str(exc))}"
-            pulse.report_check(self.spec, self.lesson_id, answer, result.score)  # class hub only; never blocks
+            pulse.report_check(self.spec, self.lesson_id, answer)  # class hub only; never blocks
         return result
 
     def render(self, result: Result) -> None:

@@ -85,17 +85,14 @@ class HubSettings:
 
     runtime: Path
     ip: str = "127.0.0.1"
-    port: int = 8000
-    hub_port: int = 8081
-    proxy_api_port: int = 8001
+    port: int = 8000  # the public port (the proxy's); everything internal is a Unix socket (sockets/)
     instructors: tuple[str, ...] = ("instructor1",)
     students: tuple[str, ...] = ("student1", "student2")
     course_id: str = DEFAULT_COURSE_ID
     exchange: Path = field(default=Path())
-    pulse_port: int = 8002
     graders: tuple[str, ...] = ("ta1",)  # teaching assistants: in `graders`, not in `instructors`
     course_account: str = f"grader-{DEFAULT_COURSE_ID}"  # owns the course; runs the grading service
-    grading_port: int = 8003
+    pulse_account: str = "mobilizing-pulse"  # the system user the class pulse runs as (no login, no home)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> HubSettings:
@@ -108,28 +105,25 @@ class HubSettings:
         runtime = Path(get("RUNTIME", str(HERE / "runtime"))).resolve()
         course_id = get("COURSE_ID", DEFAULT_COURSE_ID)
         return cls(runtime=runtime, ip=get("IP", "127.0.0.1"), port=int(get("PORT", "8000")),
-                   hub_port=int(get("API_PORT", "8081")), proxy_api_port=int(get("PROXY_API_PORT", "8001")),
                    instructors=_names(get("INSTRUCTORS", "instructor1")),
                    students=_names(get("STUDENTS", "student1,student2")),
                    course_id=course_id,
                    exchange=Path(get("EXCHANGE", str(runtime / "exchange"))).resolve(),
-                   pulse_port=int(get("PULSE_PORT", "8002")),
                    graders=_names(get("GRADERS", "ta1")),
                    course_account=get("COURSE_ACCOUNT", f"grader-{course_id}"),
-                   grading_port=int(get("GRADING_PORT", "8003")))
+                   pulse_account=get("PULSE_ACCOUNT", "mobilizing-pulse"))
 
     def to_env(self) -> dict[str, str]:
         """The variables that make `from_env` give back these settings (for a hub subprocess)."""
         return {ENV_PREFIX + "RUNTIME": str(self.runtime), ENV_PREFIX + "IP": self.ip,
-                ENV_PREFIX + "PORT": str(self.port), ENV_PREFIX + "API_PORT": str(self.hub_port),
-                ENV_PREFIX + "PROXY_API_PORT": str(self.proxy_api_port),
+                ENV_PREFIX + "PORT": str(self.port),
                 ENV_PREFIX + "INSTRUCTORS": ",".join(self.instructors),
                 ENV_PREFIX + "STUDENTS": ",".join(self.students), ENV_PREFIX + "COURSE_ID": self.course_id,
-                EXCHANGE_ENV: str(self.exchange), ENV_PREFIX + "PULSE_PORT": str(self.pulse_port),
+                EXCHANGE_ENV: str(self.exchange),
                 # "," keeps "no teaching assistant" distinct from "unset" (which means the default ta1)
                 ENV_PREFIX + "GRADERS": ",".join(self.graders) or ",",
                 ENV_PREFIX + "COURSE_ACCOUNT": self.course_account,
-                ENV_PREFIX + "GRADING_PORT": str(self.grading_port)}
+                ENV_PREFIX + "PULSE_ACCOUNT": self.pulse_account}
 
     @property
     def url(self) -> str:
@@ -151,24 +145,44 @@ class HubSettings:
         return self.course_id
 
     @property
-    def grading_url(self) -> str:
-        """Where the grading service's Jupyter server listens (loopback; the hub's proxy forwards to it)."""
-        return f"http://127.0.0.1:{self.grading_port}"
+    def sockets(self) -> Path:
+        """Where the hub and the services listen: Unix sockets in folders that only root (the hub's) or the
+        service's own account can write, so no student's program can answer in their place (docs/security.md)."""
+        return self.runtime / "sockets"
+
+    @property
+    def hub_socket(self) -> Path:
+        return self.sockets / "hub" / "hub.sock"
+
+    @property
+    def proxy_api_socket(self) -> Path:
+        return self.private / "proxy-api.sock"
+
+    def service_socket(self, name: str) -> Path:
+        """A service's socket, in a folder of its own owned by the account that runs it."""
+        return self.sockets / name / "http.sock"
+
+    @property
+    def pulse_answers_url(self) -> str:
+        """Where kernels post Checks: the pulse through the hub's public proxy (its socket is not theirs to reach)."""
+        return f"{self.url}/services/{PULSE_SERVICE}/api/answers"
 
     @property
     def private(self) -> Path:
         """The hub's own state (database, secrets, tokens, passwords, logs): root only, mode 0700."""
         return self.runtime / "hub"
 
+
     @property
-    def pulse_url(self) -> str:
-        """Where the class-pulse service listens (loopback; kernels post to it directly)."""
-        return f"http://127.0.0.1:{self.pulse_port}"
+    def pulse_dir(self) -> Path:
+        """The pulse's own folder (its working directory and SQLite database): owned by the pulse's
+        account, mode 0700, in the root-owned runtime folder (classhub.ensure_pulse_account)."""
+        return self.runtime / "pulse"
 
     @property
     def pulse_db(self) -> str:
-        """The pulse's database: $MOBILIZING_HUB_PULSE_DB (e.g. a PostgreSQL URL), else SQLite in hub/."""
-        return os.environ.get(ENV_PREFIX + "PULSE_DB") or f"sqlite:///{self.private / 'pulse.sqlite'}"
+        """The pulse's database: $MOBILIZING_HUB_PULSE_DB (e.g. a PostgreSQL URL), else SQLite in pulse/."""
+        return os.environ.get(ENV_PREFIX + "PULSE_DB") or f"sqlite:///{self.pulse_dir / 'pulse.sqlite'}"
 
     @property
     def course_db(self) -> str:
@@ -258,6 +272,10 @@ def write_role_configs(settings: HubSettings) -> None:
                                                                encoding="utf-8")
         (folder / "labconfig" / "default_setting_overrides.json").write_text(
             json.dumps(setting_overrides(role), indent=2) + "\n", encoding="utf-8")
+        if role == "grader":  # the grading service's Jupyter data and IPython folders: root's, read-only
+            (folder / "data").mkdir(exist_ok=True)
+            (folder / "ipython").mkdir(exist_ok=True)
+            (folder / "migrated").touch()  # jupyter_core's "nothing to migrate" mark: it cannot write here
         for path in (folder, *folder.rglob("*")):
             path.chmod(0o755 if path.is_dir() else 0o644)
 
@@ -315,7 +333,16 @@ def admin_token(settings: HubSettings) -> str:
     """The API token of the `class-admin` service: $MOBILIZING_HUB_ADMIN_TOKEN, else a file (0600)."""
     if token := os.environ.get(ENV_PREFIX + "ADMIN_TOKEN"):
         return token
-    path = settings.admin_token_file
+    return _secret(settings.admin_token_file)
+
+
+def proxy_token(settings: HubSettings) -> str:
+    """The proxy API's token, kept in hub/ (0600) so a restarted hub can talk to the proxy that outlived it."""
+    return _secret(settings.private / "proxy-auth-token")
+
+
+def _secret(path: Path) -> str:
+    """A random secret kept in `path` (created 0600 if missing)."""
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -533,15 +560,17 @@ def user_exists(name: str) -> bool:
         return False
 
 
-def ensure_user(name: str, password: str) -> bool:
-    """Create the local user if missing (home mode 0700) and set its password; True if created."""
+def ensure_user(name: str, password: str, reset: bool = True) -> bool:
+    """Create the local user if missing (home mode 0700) and set its password when created or when `reset`;
+    True if created."""
     created = False
     if not user_exists(name):
         subprocess.run(["useradd", "--create-home", "--user-group", "--shell", "/bin/bash", name], check=True)
         created = True
     home = Path(pwd.getpwnam(name).pw_dir)
     home.chmod(0o700)  # Debian's useradd leaves homes world-readable (UMASK 022): a student's work is private
-    subprocess.run(["chpasswd"], input=f"{name}:{password}\n", text=True, check=True)
+    if created or reset:
+        subprocess.run(["chpasswd"], input=f"{name}:{password}\n", text=True, check=True)
     return created
 
 
@@ -554,12 +583,33 @@ def create_login_less_user(name: str) -> None:
     Path(pwd.getpwnam(name).pw_dir).chmod(0o700)
 
 
-def ensure_users(settings: HubSettings) -> dict[str, str]:
-    """Every instructor, teaching assistant and student as a local user with a fresh generated password."""
-    passwords = {name: secrets.token_urlsafe(9) for name in settings.users}
-    for name, password in passwords.items():
-        ensure_user(name, password)
+def ensure_users(settings: HubSettings, reset_passwords: bool = False) -> dict[str, str]:
+    """Every instructor, teaching assistant and student as a local user. A new user gets a generated password;
+    an existing one keeps theirs (a hub restart in class logs nobody out of their password) unless
+    `reset_passwords`. Returns the passwords set now."""
+    passwords = {}
+    for name in settings.users:
+        password = secrets.token_urlsafe(9)
+        if ensure_user(name, password, reset=reset_passwords) or reset_passwords:
+            passwords[name] = password
     return passwords
+
+
+def record_passwords(settings: HubSettings, passwords: dict[str, str]) -> dict[str, str]:
+    """Merge the passwords set now into hub/accounts.txt (0600); return every known one."""
+    accounts = settings.private / "accounts.txt"
+    known: dict[str, str] = {}
+    if accounts.is_file():
+        for line in accounts.read_text(encoding="utf-8").splitlines():
+            name, _, password = line.partition("\t")
+            if name and password:
+                known[name] = password
+    known.update(passwords)
+    fd = os.open(accounts, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("".join(f"{n}\t{p}\n" for n, p in known.items()))
+    accounts.chmod(0o600)
+    return known
 
 
 # ---------------------------------------------------------------- the grading service (several graders)
@@ -587,6 +637,44 @@ def ensure_course_account(settings: HubSettings) -> Path:
     return course
 
 
+# ---------------------------------------------------------------- the class pulse's account
+
+def ensure_pulse_account(settings: HubSettings) -> Path:
+    """The class pulse's own unprivileged system user (no password, no home, no shell; the hub runs the
+    service as it) and its folder, owned by it and mode 0700: only the pulse writes its database.
+    Return the folder."""
+    if not user_exists(settings.pulse_account):
+        result = subprocess.run(["useradd", "--system", "--user-group", "--no-create-home", "--home-dir",
+                                 "/nonexistent", "--shell", "/usr/sbin/nologin", settings.pulse_account],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"cannot create the pulse's system user {settings.pulse_account!r}: {result.stderr}")
+    entry = pwd.getpwnam(settings.pulse_account)
+    folder = settings.pulse_dir
+    if folder.is_symlink():  # the runtime folder is root's: nobody else can have put a link there
+        raise RuntimeError(f"{folder} is a symbolic link: remove it and start again")
+    folder.mkdir(mode=0o700, exist_ok=True)
+    os.chown(folder, entry.pw_uid, entry.pw_gid)
+    folder.chmod(0o700)
+    return folder
+
+
+def pulse_service(settings: HubSettings) -> dict:
+    """The `class-pulse` service (course_tools.pulse.service): started by the hub as the pulse's own
+    account in its own folder; it checks answers against the course in MOBILIZING_CONTENT."""
+    from course_tools.hub.sockets import socket_url
+
+    return {**socket_service(settings, PULSE_SERVICE),
+            "user": settings.pulse_account, "cwd": str(settings.pulse_dir),
+            "command": [str(VENV_BIN / "python"), "-m", "course_tools.pulse.service"],
+            "environment": {"MOBILIZING_PULSE_DB": settings.pulse_db,
+                            **course_environment(settings, "student"),  # activities only: the edition has them
+                            "PATH": f"{VENV_BIN}:/usr/bin:/bin",
+                            **socket_service_env(PULSE_SERVICE, socket_url(settings.service_socket(PULSE_SERVICE)))}}
+
+
+# ---------------------------------------------------------------- the grading service (several graders)
+
 def grading_service(settings: HubSettings) -> dict:
     """The course's formgrader, grading dashboard and `course-tools` as one JupyterHub-managed service
     (nbgrader's "one class, multiple graders"): a jupyterhub-singleuser server run by the hub as the course
@@ -599,18 +687,35 @@ def grading_service(settings: HubSettings) -> dict:
     prepare = [str(VENV_BIN / "python"), str(PREPARE_USER), "--role", "grader", "--lessons",
                str(lesson_source(settings, "grader")),
                "--exchange", str(settings.exchange), "--course-id", settings.course_id]
+    name = settings.grading_service
+    home = course_home(settings)
     return {
-        "name": settings.grading_service, "url": settings.grading_url, "user": settings.course_account,
-        "cwd": str(course), "oauth_no_confirm": True,
-        # JupyterHub 6 waits for each managed service at start and exits if one is not up in time (30 s by
-        # default); a first start creates the course (`course-tools init`), slow on a busy 2-core machine.
-        "timeout": 180,
+        **socket_service(settings, name), "user": settings.course_account, "cwd": str(course),
         # On the command line: jupyter_server reads only jpserver_extensions from jupyter_server_config.d.
+        # It listens on its socket (jupyter_server's --sock; JupyterHub's single-user URL variable then only
+        # names the default port, which --sock requires); every request re-asks the hub who is calling
+        # (a 1-second cache, not 5 minutes; 0 would mean forever: a teaching assistant removed from `graders` is
+        # out at once).
         "command": [*prepare, "--then", str(VENV_BIN / "jupyterhub-singleuser"),
-                    f"--ServerApp.kernel_websocket_connection_class={STAMPED_CONNECTION}"],
+                    f"--ServerApp.kernel_websocket_connection_class={STAMPED_CONNECTION}",
+                    f"--ServerApp.sock={settings.service_socket(name)}", "--ServerApp.sock_mode=0600",
+                    "--HubOAuth.cache_max_age=1",
+                    # notebook trust signatures stay in the account's own data folder (Jupyter's is root's here)
+                    f"--NotebookNotary.data_dir={home / '.local' / 'share' / 'jupyter'}"],
         "environment": {
             "PATH": f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin",
+            **socket_service_env(name, f"http://127.0.0.1:8888/services/{name}/"),
             "JUPYTER_CONFIG_PATH": str(settings.role_dir("grader")),
+            # Every grader can write the course account's files (they run code as it): nothing there may run in
+            # another grader's kernel or server. Jupyter's and IPython's own folders (config, kernel specs,
+            # extensions, start-up files) are root's read-only ones; user site-packages (.pth) are off.
+            "JUPYTER_CONFIG_DIR": str(settings.role_dir("grader")),
+            "JUPYTER_DATA_DIR": str(settings.role_dir("grader") / "data"),
+            "IPYTHONDIR": str(settings.role_dir("grader") / "ipython"),
+            "PYTHONNOUSERSITE": "1",
+            "JUPYTER_RUNTIME_DIR": str(home / ".local" / "share" / "jupyter" / "runtime"),
+            "JUPYTERLAB_SETTINGS_DIR": str(home / ".jupyter" / "lab" / "user-settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(home / ".jupyter" / "lab" / "workspaces"),
             "JUPYTERHUB_DEFAULT_URL": "/lab",
             "MOBILIZING_COURSE": str(course),
             **course_environment(settings, "grader"),  # the staff copy (protect_course_material)
@@ -621,6 +726,49 @@ def grading_service(settings: HubSettings) -> dict:
             **({COURSE_DB_ENV: settings.course_db} if settings.course_db else {}),
         },
     }
+
+
+def socket_service(settings: HubSettings, name: str) -> dict:
+    """What a hub-started service on a Unix socket needs in its JupyterHub entry. No `url`: JupyterHub 6.1
+    takes only http(s) service URLs and would probe a TCP port anyone can bind; the proxy routes to the
+    socket instead (jupyterhub_config.py: `ClassProxy.extra_routes`, `service_routes`)."""
+    return {"name": name, "oauth_no_confirm": True,
+            "oauth_redirect_uri": f"/services/{name}/oauth_callback",
+            # JupyterHub 6 waits for each managed service at start and exits if one is not up in time (30 s
+            # by default); a first start creates the course (`course-tools init`), slow on a busy machine.
+            "timeout": 180}
+
+
+def socket_service_env(name: str, url: str) -> dict[str, str]:
+    """What JupyterHub would tell a service that has a `url` (socket_service has none): where to listen, its
+    prefix, its OAuth callback."""
+    prefix = f"/services/{name}/"
+    return {"JUPYTERHUB_SERVICE_URL": url, "JUPYTERHUB_SERVICE_PREFIX": prefix,
+            "JUPYTERHUB_OAUTH_CALLBACK_URL": prefix + "oauth_callback"}
+
+
+def service_routes(settings: HubSettings) -> dict[str, str]:
+    """The proxy's routes to the services' sockets."""
+    from course_tools.hub.sockets import socket_url
+
+    return {f"/services/{name}/": socket_url(settings.service_socket(name))
+            for name in (PULSE_SERVICE, settings.grading_service)}
+
+
+def prepare_sockets(settings: HubSettings) -> None:
+    """The sockets' folders: sockets/ and sockets/hub/ root's (0755: everyone connects to the hub's API, nobody
+    else can put a socket there), one folder per service owned by its account (0700: only it and root)."""
+    from course_tools.hub.sockets import owned_folder, socket_url, writable_by_others
+
+    for path in (settings.hub_socket, settings.proxy_api_socket, settings.service_socket(PULSE_SERVICE)):
+        socket_url(path)  # a clear error now if a path is too long for a socket
+    if risky := writable_by_others(settings.runtime, 0):
+        raise RuntimeError(f"{risky[0]} can be written by other users: the hub's sockets would not be safe "
+                           "there (set MOBILIZING_HUB_RUNTIME to a folder only root can write)")
+    owned_folder(settings.sockets, mode=0o755)
+    owned_folder(settings.hub_socket.parent, mode=0o755)
+    owned_folder(settings.service_socket(PULSE_SERVICE).parent, owner=settings.pulse_account, mode=0o700)
+    owned_folder(settings.service_socket(settings.grading_service).parent, owner=settings.course_account, mode=0o700)
 
 
 def grading_scopes(settings: HubSettings) -> list[str]:
@@ -645,8 +793,9 @@ async def prepare_user_server(spawner: Spawner) -> None:
         "JUPYTER_CONFIG_PATH": str(settings.role_dir(role)),
         EXCHANGE_ENV: str(settings.exchange),
         "MOBILIZING_PROGRESS": str(Path(entry.pw_dir) / LESSONS_SUBDIR / ".progress.json"),
-        # Kernels post each Check to the class pulse with the server's token (course_tools.pulse.client).
-        "MOBILIZING_PULSE_URL": f"{settings.pulse_url}/services/{PULSE_SERVICE}/api/answers",
+        # Kernels post each Check through the public proxy with the server's pulse-only token
+        # (course_tools.hub.spawner.ClassSpawner, $MOBILIZING_PULSE_TOKEN).
+        "MOBILIZING_PULSE_URL": settings.pulse_answers_url,
     })
     # Students land on the overview as an app; instructors and teaching assistants in JupyterLab.
     spawner.default_url = "/lab" if role == "instructor" else APP_VIEW + OVERVIEW
@@ -688,7 +837,7 @@ def check_ready() -> list[str]:
     return problems
 
 
-def up(settings: HubSettings) -> int:
+def up(settings: HubSettings, reset_passwords: bool = False) -> int:
     """Create users and runtime state, print URL and accounts, then become the hub (Ctrl-C stops)."""
     if problems := check_ready():
         for line in problems:
@@ -697,28 +846,41 @@ def up(settings: HubSettings) -> int:
     for folder in open_path_for_users(needed_paths()):
         print(f"hub: allowed other users to traverse {folder} (o+x, not list) so their servers can run the venv")
     token = prepare_runtime(settings)
-    passwords = ensure_users(settings)
+    known = record_passwords(settings, ensure_users(settings, reset_passwords=reset_passwords))
     course = ensure_course_account(settings)
-    accounts = settings.private / "accounts.txt"
-    accounts.write_text("".join(f"{n}\t{p}\n" for n, p in passwords.items()), encoding="utf-8")
-    accounts.chmod(0o600)
     print(f"\nMobilizing Action class hub: {settings.url}/hub/login\n")
-    for name, password in passwords.items():
+    for name in settings.users:
         role = ("instructor" if name in settings.instructors else
                 "grader (TA)" if name in settings.graders else "student")
-        print(f"  {role:<12} {name:<14} password {password}")
+        print(f"  {role:<12} {name:<14} password {known.get(name, '(set outside make hub)')}")
     grading = f"{settings.url}/services/{settings.grading_service}"
     print(f"\n  lessons as apps (students land here after login): {settings.url}/hub/user-redirect{APP_VIEW}{OVERVIEW}")
     print(f"  class pulse (instructors, live answers during class): {settings.url}/services/{PULSE_SERVICE}/")
     print(f"  grading service (group {GRADERS_GROUP}: instructors and TAs; course {course}, account "
           f"{settings.course_account}):\n    formgrader {grading}/formgrader\n"
           f"    grading dashboard {grading}/lab/tree/{GRADING_SUBDIR}/grading_dashboard.ipynb")
-    print(f"  state: {settings.runtime} (passwords in hub/accounts.txt)  Ctrl-C stops the hub and every server\n",
-          flush=True)
+    print(f"  state: {settings.runtime} (passwords in hub/accounts.txt; `make hub RESET_PASSWORDS=1` sets new ones)\n"
+          "  Ctrl-C stops the hub; the proxy and every running server go on, and the next `make hub` takes them\n"
+          "  back (stop them with `python deploy/jupyterhub/classhub.py down`)\n", flush=True)
     os.chdir(settings.private)
     hub = str(VENV_BIN / "jupyterhub")
     os.execve(hub, [hub, "-f", str(CONFIG_FILE)], hub_environment(settings, token))
     return 0  # not reached
+
+
+def down(settings: HubSettings) -> int:
+    """After the hub has stopped: end the proxy and every class user's processes (servers, kernels, strays)."""
+    from course_tools.hub.limits import end_all
+    from course_tools.hub.proxy import running_proxy_pid
+
+    if pid := running_proxy_pid(str(settings.private / "jupyterhub-proxy.pid")):
+        os.kill(pid, 15)
+        print(f"hub: stopped the proxy (pid {pid})")
+    for name in settings.users:
+        if user_exists(name):
+            end_all(name)
+    print(f"hub: ended the processes of {len(settings.users)} class users")
+    return 0
 
 
 def release_command(settings: HubSettings, assignments: list[str]) -> int:
@@ -739,11 +901,16 @@ def release_command(settings: HubSettings, assignments: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Start the Mobilizing Action class hub (README: the class hub).")
-    parser.add_argument("command", choices=["up", "check", "release"],
-                        help="up: set up and start; check: list what is missing; release ASSIGNMENT...: publish "
-                             "those assignments' model answers to students (e.g. release exit_policy_forum)")
+    parser.add_argument("command", choices=["up", "check", "down", "release"],
+                        help="up: set up and start; check: list what is missing; down: stop the proxy and every "
+                             "user's server that outlived the hub; release ASSIGNMENT...: publish those assignments' "
+                             "model answers to students (e.g. release exit_policy_forum)")
     parser.add_argument("assignments", nargs="*", help="for release: assignment ids")
+    parser.add_argument("--reset-passwords", action="store_true",
+                        help="up: give every user a new password (default: only new users get one)")
     args = parser.parse_args(argv)
+    if args.command == "down":
+        return down(HubSettings.from_env())
     if args.command == "release":
         return release_command(HubSettings.from_env(), args.assignments)
     if args.command == "check":
@@ -751,7 +918,7 @@ def main(argv: list[str] | None = None) -> int:
         for line in problems:
             print(f"hub: {line}")
         return 1 if problems else 0
-    return up(HubSettings.from_env())
+    return up(HubSettings.from_env(), reset_passwords=args.reset_passwords)
 
 
 if __name__ == "__main__":

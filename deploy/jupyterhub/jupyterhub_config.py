@@ -22,13 +22,26 @@ if lti:  # half an LMS registration stops here, before anything else is set up (
 
     lti_config.LtiSettings.from_env(os.environ)
 
-# --- network: the public proxy port, and the hub's and proxy's internal ports, all on settings.ip
+# --- network: the public proxy port on settings.ip; everything internal on Unix sockets (docs/security.md).
+# A loopback TCP port is free for any student's program to bind while its owner is down (a crash, a restart),
+# and whoever binds it gets the tokens and cookies meant for the hub, the proxy's API or a service. A socket in
+# a folder only root (or the service's account) can write cannot be taken (classhub.prepare_sockets).
+from course_tools.hub.sockets import socket_url  # noqa: E402
+
+classhub.ensure_pulse_account(settings)  # the pulse's own system user, before its socket folder is made its own
+classhub.prepare_sockets(settings)
 c.JupyterHub.bind_url = f"http://{settings.ip}:{settings.port}"
-c.JupyterHub.hub_ip = "127.0.0.1"
-c.JupyterHub.hub_port = settings.hub_port
-c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings.proxy_api_port}"
+c.JupyterHub.hub_bind_url = c.JupyterHub.hub_connect_url = socket_url(settings.hub_socket)
+c.JupyterHub.hub_socket_mode = 0o666  # users' servers and the services call the hub's API; the folder is root's
+c.JupyterHub.proxy_class = "course_tools.hub.proxy.ClassProxy"
+c.ConfigurableHTTPProxy.api_url = socket_url(settings.proxy_api_socket)  # in hub/ (0700): root only
+c.ConfigurableHTTPProxy.auth_token = classhub.proxy_token(settings)  # kept: a restarted hub talks to the same proxy
 c.ConfigurableHTTPProxy.command = [str(classhub.PROXY)]  # npm package in deploy/jupyterhub/node_modules
 c.ConfigurableHTTPProxy.pid_file = str(settings.private / "jupyterhub-proxy.pid")
+c.ConfigurableHTTPProxy.extra_routes = classhub.service_routes(settings)
+# A hub restart in class keeps the public port, the proxy's routes and every user's server and kernel running.
+c.JupyterHub.cleanup_proxy = False
+c.JupyterHub.cleanup_servers = False
 
 # --- state: in the runtime folder (git-ignored; MOBILIZING_HUB_RUNTIME moves it); the hub's own in hub/ (0700)
 c.JupyterHub.db_url = settings.hub_db  # $MOBILIZING_HUB_DB (e.g. PostgreSQL), else SQLite in hub/
@@ -66,12 +79,12 @@ c.JupyterHub.load_groups = {
 # No hub admins by default: an instructor needs nobody else's server. The `class-admin` service
 # (token in runtime/hub/admin-api-token) starts and stops servers for scripts and tests.
 # The `class-pulse` service (course_tools.pulse.service): started and stopped by the hub, logged in through
-# the hub's OAuth (no second login); it reads the `instructors` group to decide who sees the page.
+# the hub's OAuth (no second login); it reads the `instructors` group to decide who sees the page. It runs
+# as its own system user, made here (root, at every start) with its folder, so every way of starting the
+# hub has it.
 c.JupyterHub.services = [
     {"name": "class-admin", "api_token": classhub.admin_token(settings)},
-    {"name": classhub.PULSE_SERVICE, "url": settings.pulse_url, "oauth_no_confirm": True,
-     "command": [str(classhub.VENV_BIN / "python"), "-m", "course_tools.pulse.service"],
-     "cwd": str(settings.private), "environment": {"MOBILIZING_PULSE_DB": settings.pulse_db}},
+    classhub.pulse_service(settings),
     # The course's grading service (nbgrader's "one class, multiple graders"): formgrader, grading dashboard
     # and course-tools in one Jupyter server run as the course account, for the members of `graders`.
     classhub.grading_service(settings),
@@ -83,11 +96,11 @@ c.JupyterHub.load_roles = [
     {"name": "class-pulse", "scopes": [f"read:groups!group={classhub.INSTRUCTORS_GROUP}"],
      "services": [classhub.PULSE_SERVICE]},
     {"name": classhub.GRADERS_GROUP, "scopes": classhub.grading_scopes(settings), "groups": [classhub.GRADERS_GROUP]},
-    # Every user's server token (JUPYTERHUB_API_TOKEN, which kernels inherit) may post to the pulse, and
     # nbgrader's Course List in a grader's own server may reach the grading service (a token never gets more
-    # than its owner: students' servers cannot). The first two scopes are JupyterHub's defaults for `server`.
+    # than its owner: students' server tokens cannot). Checks go to the pulse with a token of their own that can
+    # do nothing else (ClassSpawner, $MOBILIZING_PULSE_TOKEN), never this one. The first two scopes are
+    # JupyterHub's defaults for `server`.
     {"name": "server", "scopes": ["users:activity!user", "access:servers!server",
-                                  f"access:services!service={classhub.PULSE_SERVICE}",
                                   *classhub.grading_scopes(settings)]},
 ]
 # Users reach the pulse's page (it answers 403 unless they are in `instructors`): added to JupyterHub's
@@ -98,7 +111,10 @@ c.JupyterHub.extra_user_scopes = {f"access:services!service={classhub.PULSE_SERV
 c.JupyterHub.oauth_require_pkce = True
 
 # --- user servers: the repo's .venv for everyone, JupyterLab in the user's home
-c.JupyterHub.spawner_class = "localprocess"  # real local users; SystemdSpawner needs systemd
+# Real local users (SystemdSpawner needs systemd): JupyterHub's LocalProcessSpawner, plus a port trusted only when
+# the user's own process listens on it, per-user cgroup limits, every process ended at stop, a pulse-only token.
+c.JupyterHub.spawner_class = "course_tools.hub.spawner.ClassSpawner"
+c.Spawner.poll_interval = 10  # a server that died is taken off the proxy within seconds
 c.Spawner.cmd = [str(classhub.VENV_BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"  # instructors; students get the overview app (classhub.prepare_user_server)
 c.Spawner.notebook_dir = "~"
@@ -110,7 +126,6 @@ c.Spawner.environment = {
 c.Spawner.pre_spawn_hook = classhub.prepare_user_server
 c.Spawner.start_timeout = 120  # a busy 2-core machine may need a while for the first JupyterLab
 c.Spawner.http_timeout = 120
-c.JupyterHub.cleanup_servers = True  # stopping the hub stops every user server
 
 # --- LMS login (LTI 1.3) instead of PAM when MOBILIZING_HUB_LTI_ISSUER is set: lti_config.py, README
 if lti:
@@ -119,3 +134,8 @@ if lti:
 # --- OAuth (or anything else) instead of PAM: a file of your own, see auth_examples.py
 if extra := os.environ.get(classhub.ENV_PREFIX + "EXTRA_CONFIG"):
     load_subconfig(extra)  # noqa: F821 (traitlets provides it)
+
+# --- login throttling, for whichever authenticator is set above (throttle.py; c.LoginThrottle.* to tune)
+import throttle  # noqa: E402 (deploy/jupyterhub is on sys.path, above)
+
+c.JupyterHub.authenticator_class = throttle.throttled(c.JupyterHub.authenticator_class)

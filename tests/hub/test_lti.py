@@ -12,6 +12,10 @@ each gets a local account made for LMS users at the first launch, and the Learne
 server with the student role. A token signed by another key, for another audience, expired, or from
 another deployment is refused before any hub user or account exists, and so is an LMS user whose name
 is an existing local account (root).
+
+The attacks of issue #22 replayed: a learner whose e-mail local part is an instructor's account name
+(H3), before or after the instructor's first launch; a launch posted again with the captured cookies; a
+context claim of another shape. Each gets a clear refusal page and nothing of anyone else's.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from tests.support.hub import (
     classhub,
     exclusive,
     remove_users,
+    run_as,
 )
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(420)]
@@ -58,7 +63,8 @@ TA_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#Teaching
 LEARNER_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 # The LMS e-mails' local parts become the local accounts (lti_config.account_name).
 INSTRUCTOR, TA, LEARNER, REFUSED = "mahub_lti_inst", "mahub_lti_ta", "mahub_lti_stu", "mahub_lti_bad"
-LTI_USERS = (INSTRUCTOR, TA, LEARNER, REFUSED)
+SQUATTED = "mahub_lti_dean"  # an instructor's e-mail local part, taken by a learner who launches first
+LTI_USERS = (INSTRUCTOR, TA, LEARNER, REFUSED, SQUATTED)
 LTI_COURSE_ACCOUNT = "mahub_grader6"  # this hub's own course account (the grading service needs one)
 LOCK_FILE = Path(tempfile.gettempdir()) / "mobilizing-hub-lti-tests.lock"  # runs share the users' names
 
@@ -73,6 +79,10 @@ class Launch:
     deployment_id: str = DEPLOYMENT_ID
     expires_in: int = 300
     key: str = "platform"  # or "stranger": a key the platform's JWKS does not have
+    subject: str = ""  # the LMS's user id (`sub`), default lms-user-<user>
+    email: str = ""  # default <user>@lms.example.edu
+    context: object = field(default_factory=lambda: {"id": "course-42", "label": "GLOB-6",
+                                                     "title": "A Fair Globalization"})
 
 
 LAUNCHES = {
@@ -84,6 +94,15 @@ LAUNCHES = {
     "expired": Launch(REFUSED, [INSTRUCTOR_ROLE], expires_in=-60),
     "other-deployment": Launch(REFUSED, [INSTRUCTOR_ROLE], deployment_id=OTHER_DEPLOYMENT_ID),
     "existing-account": Launch("root", [INSTRUCTOR_ROLE]),  # root@lms.example.edu must not become root
+    # H3: another LMS user (a learner of another school) whose e-mail's local part is the instructor's name
+    "colliding-learner": Launch(INSTRUCTOR, [LEARNER_ROLE], subject="lms-user-intruder",
+                                email=f"{INSTRUCTOR}@students.example.org"),
+    # H3, launching first: the learner takes the name that the instructor's e-mail will give
+    "squatting-learner": Launch(SQUATTED, [LEARNER_ROLE], subject="lms-user-squatter",
+                                email=f"{SQUATTED}@students.example.org"),
+    "squatted-instructor": Launch(SQUATTED, [INSTRUCTOR_ROLE], subject="lms-user-dean"),
+    # A course whose context claim is not an object (a bare course name): no group, no 500
+    "odd-context": Launch(REFUSED, [LEARNER_ROLE], context="GLOB-6: A Fair Globalization / 2025"),
 }
 
 
@@ -126,14 +145,14 @@ class Platform:
 
         now = int(time.time())
         claims = {
-            "iss": self.issuer, "aud": launch.audience, "sub": f"lms-user-{launch.user}",
+            "iss": self.issuer, "aud": launch.audience, "sub": launch.subject or f"lms-user-{launch.user}",
             "iat": now, "exp": now + launch.expires_in, "nonce": nonce,
-            "email": f"{launch.user}@lms.example.edu", "name": launch.user,
+            "email": launch.email or f"{launch.user}@lms.example.edu", "name": launch.user,
             CLAIM + "message_type": "LtiResourceLinkRequest", CLAIM + "version": "1.3.0",
             CLAIM + "deployment_id": launch.deployment_id, CLAIM + "target_link_uri": target_link_uri,
             CLAIM + "roles": launch.roles,
             CLAIM + "resource_link": {"id": "mobilizing-action-link", "title": "Mobilizing Action"},
-            CLAIM + "context": {"id": "course-42", "label": "GLOB-6", "title": "A Fair Globalization"},
+            CLAIM + "context": launch.context,
         }
         return jwt.encode(claims, self.keys[launch.key], algorithm="RS256", headers={"kid": self.kid})
 
@@ -201,10 +220,8 @@ def lti_hub() -> Iterator[LtiHub]:
         remove_users(LTI_USERS)  # an earlier run's accounts, homes and processes go
         platform = Platform()
         runtime = Path(tempfile.mkdtemp(prefix="mobilizing-hub-lti-"))
-        settings = classhub.HubSettings(runtime=runtime, port=_free_port(), hub_port=_free_port(),
-                                        proxy_api_port=_free_port(), pulse_port=_free_port(),
-                                        exchange=runtime / "exchange", course_account=LTI_COURSE_ACCOUNT,
-                                        grading_port=_free_port())
+        settings = classhub.HubSettings(runtime=runtime, port=_free_port(),
+                                        exchange=runtime / "exchange", course_account=LTI_COURSE_ACCOUNT)
         classhub.open_path_for_users(classhub.needed_paths())
         token = classhub.prepare_runtime(settings)
         remove_users((LTI_COURSE_ACCOUNT,))
@@ -238,6 +255,14 @@ def lti_hub() -> Iterator[LtiHub]:
 def launch(lti: LtiHub, login_hint: str, method: str = "POST"):
     """The browser's part: the LMS's launch link (OIDC login initiation at the hub), the redirect to the
     platform, then the platform's auto-submitted form to the hub. Returns (session, the hub's answer)."""
+    session, action, fields = start_launch(lti, login_hint, method)
+    answer = session.post(action, data=fields, allow_redirects=False, timeout=60)
+    lti.launched.append(login_hint)
+    return session, answer
+
+
+def start_launch(lti: LtiHub, login_hint: str, method: str = "POST"):
+    """The launch up to the platform's form: (session with the hub's state cookies, form action, fields)."""
     import requests
 
     session = requests.Session()
@@ -256,9 +281,7 @@ def launch(lti: LtiHub, login_hint: str, method: str = "POST"):
     action = re.search(r'<form method="post" action="([^"]+)"', page.text)
     fields = {name: html.unescape(value) for name, value in re.findall(r'name="(\w+)" value="([^"]*)"', page.text)}
     assert action and set(fields) == {"id_token", "state"}, page.text[:500]
-    answer = session.post(html.unescape(action.group(1)), data=fields, allow_redirects=False, timeout=60)
-    lti.launched.append(login_hint)
-    return session, answer
+    return session, html.unescape(action.group(1)), fields
 
 
 def hub_user(lti: LtiHub, name: str) -> dict | None:
@@ -330,7 +353,8 @@ def test_an_lms_learner_is_a_student_with_their_own_server(lti_hub: LtiHub) -> N
     ("wrong-audience", 401, "Audience doesn't match"),
     ("expired", 400, "Signature has expired"),
     ("other-deployment", 403, "not deployed in the LMS as '7:another-course'"),
-    ("existing-account", 403, "the local account 'root' exists and is not an LMS user's"),
+    ("existing-account", 403, "the account 'root' belongs to someone else"),
+    ("odd-context", 400, "the LMS's context claim (the course) is not an object with an id"),
 ])
 def test_a_forged_or_stale_launch_is_refused(lti_hub: LtiHub, case: str, status: int, reason: str) -> None:
     session, answer = launch(lti_hub, case)
@@ -340,6 +364,70 @@ def test_a_forged_or_stale_launch_is_refused(lti_hub: LtiHub, case: str, status:
     name = LAUNCHES[case].user
     assert hub_user(lti_hub, name) is None, f"{case}: the hub created the user {name}"
     assert classhub.user_exists(name) is (name == "root"), f"{case}: local account {name}"
+
+
+def assert_refused_for(lti: LtiHub, session, answer, owner: str, status: int = 403) -> None:
+    """The launch got a refusal page saying why, no hub login, and so nothing of `owner`'s."""
+    assert answer.status_code == status, f"{answer.status_code} {answer.text[:500]}\n{lti.hub.log_tail()}"
+    page = html.unescape(answer.text)
+    assert f"the account '{owner}' belongs to someone else" in page, page[:3000]
+    assert not session.cookies.get("jupyterhub-hub-login"), "a refused launch got a hub login cookie"
+    home = session.get(f"{lti.url}/hub/home", allow_redirects=False, timeout=60)
+    assert home.status_code == 302 and "/hub/login" in home.headers["Location"], home.status_code
+    server = session.get(f"{lti.url}/user/{owner}/api/status", allow_redirects=False, timeout=60)
+    assert server.status_code in (302, 403, 404, 503) and "version" not in server.text, server.text[:300]
+
+
+def test_a_learner_with_the_instructors_email_local_part_is_refused(lti_hub: LtiHub) -> None:
+    """H3: the instructor is bound to their account at their launch; another LMS user whose e-mail's local
+    part is the same name gets a refusal page, never the instructor's hub user, groups or home."""
+    session, answer = launch(lti_hub, "instructor")
+    assert_logged_in(lti_hub, session, answer, INSTRUCTOR)
+    home = pwd.getpwnam(INSTRUCTOR).pw_dir
+    session, answer = launch(lti_hub, "colliding-learner")
+    assert_refused_for(lti_hub, session, answer, INSTRUCTOR)
+    model = hub_user(lti_hub, INSTRUCTOR)
+    assert sorted(model["groups"]) == ["graders", "instructors"], model["groups"]  # not reset to students
+    assert pwd.getpwnam(INSTRUCTOR).pw_dir == home
+    session, answer = launch(lti_hub, "instructor")  # the instructor still gets in
+    assert_logged_in(lti_hub, session, answer, INSTRUCTOR)
+
+
+def test_a_learner_who_launches_first_never_receives_the_instructor(lti_hub: LtiHub) -> None:
+    """H3, the other order: the learner's launch takes the name the instructor's e-mail gives and plants an
+    IPython start-up file in that home; the instructor's launch is refused, so the instructor's browser
+    never logs in there and no server with the instructor's token runs the file."""
+    session, answer = launch(lti_hub, "squatting-learner")
+    assert_logged_in(lti_hub, session, answer, SQUATTED)
+    plant = ("import pathlib; d = pathlib.Path.home() / '.ipython/profile_default/startup'; "
+             "d.mkdir(parents=True); (d / '00-x.py').write_text('import os; "
+             "open(\"/tmp/leak\", \"w\").write(os.environ[\"JUPYTERHUB_API_TOKEN\"])')")
+    planted = run_as(SQUATTED, [str(classhub.VENV_BIN / "python"), "-c", plant])
+    assert planted.returncode == 0, planted.stderr
+    session, answer = launch(lti_hub, "squatted-instructor")
+    assert_refused_for(lti_hub, session, answer, SQUATTED)
+    assert hub_user(lti_hub, SQUATTED)["groups"] == ["students"]  # the instructor's role never reached it
+    session, answer = launch(lti_hub, "squatting-learner")  # the learner keeps their own account
+    assert_logged_in(lti_hub, session, answer, SQUATTED)
+
+
+def test_a_replayed_launch_is_refused(lti_hub: LtiHub) -> None:
+    """The launch's form (id_token and state) posted again, with the browser's cookies captured before the
+    first post (what ltiauthenticator checks the nonce and state against), or without them."""
+    import requests
+
+    session, action, fields = start_launch(lti_hub, "learner")
+    captured = session.cookies.copy()
+    first = session.post(action, data=fields, allow_redirects=False, timeout=60)
+    assert_logged_in(lti_hub, session, first, LEARNER)
+    thief = requests.Session()
+    thief.cookies.update(captured)
+    replay = thief.post(action, data=fields, allow_redirects=False, timeout=60)
+    assert replay.status_code == 403, f"replayed launch: {replay.status_code} {replay.text[:300]}"
+    assert "this LMS launch was already used" in html.unescape(replay.text), replay.text[:3000]
+    assert not thief.cookies.get("jupyterhub-hub-login"), "the replayed launch logged in"
+    bare = requests.post(action, data=fields, allow_redirects=False, timeout=60)
+    assert bare.status_code == 400 and not bare.cookies.get("jupyterhub-hub-login"), bare.status_code
 
 
 def test_half_a_registration_does_not_start(tmp_path: Path) -> None:

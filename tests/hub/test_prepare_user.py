@@ -10,6 +10,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from nbgrader.api import Gradebook
@@ -54,10 +55,9 @@ def test_students_get_lessons_and_instructors_also_their_notebooks() -> None:
 
 
 def test_settings_round_trip_through_the_environment(tmp_path: Path) -> None:
-    settings = classhub.HubSettings(runtime=tmp_path, port=9100, hub_port=9101, proxy_api_port=9102,
+    settings = classhub.HubSettings(runtime=tmp_path, port=9100,
                                     instructors=("prof",), students=("ann", "bo"), course_id="fg-2026",
-                                    exchange=tmp_path / "ex", graders=("ta", "prof"), course_account="grader-fg",
-                                    grading_port=9103)
+                                    exchange=tmp_path / "ex", graders=("ta", "prof"), course_account="grader-fg")
     assert classhub.HubSettings.from_env(settings.to_env()) == settings
     assert settings.users == ("prof", "ta", "ann", "bo") and settings.grading_team == ("prof", "ta")
     no_ta = classhub.HubSettings(runtime=tmp_path, graders=())
@@ -130,11 +130,18 @@ def test_grading_service_runs_as_the_course_account_in_the_course(tmp_path: Path
     from course_tools.rubric.identity import IDENTITY_ENV, KERNEL_MESSAGE
 
     monkeypatch.setattr(classhub, "course_home", lambda settings: tmp_path / "home")
-    settings = classhub.HubSettings(runtime=tmp_path, course_account="grader-fg", course_id="fg", grading_port=9104)
+    settings = classhub.HubSettings(runtime=tmp_path, course_account="grader-fg", course_id="fg")
     service = classhub.grading_service(settings)
     course = str(tmp_path / "home" / "course")
-    assert (service["name"], service["user"], service["cwd"], service["url"]) == (
-        "fg", "grader-fg", course, "http://127.0.0.1:9104")
+    assert (service["name"], service["user"], service["cwd"]) == ("fg", "grader-fg", course)
+    # No TCP port anyone could bind: the service listens on a socket in a folder of its own account's.
+    assert "url" not in service and f"--ServerApp.sock={settings.service_socket('fg')}" in service["command"]
+    assert classhub.service_routes(settings)["/services/fg/"] == "http+unix://" + quote(
+        str(settings.service_socket("fg")), safe="")
+    # Nothing a grader can write runs in another grader's kernel: Jupyter's and IPython's folders are root's.
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR"):
+        assert service["environment"][name].startswith(str(settings.runtime))
+    assert service["environment"]["PYTHONNOUSERSITE"] == "1" and "--HubOAuth.cache_max_age=1" in service["command"]
     assert service["timeout"] >= 120  # JupyterHub 6 exits if a managed service is not up in time
     command = service["command"]
     assert command[command.index("--role") + 1] == "grader"

@@ -45,8 +45,9 @@ TA = "mahub_ta"
 STUDENTS = ("mahub_stu1", "mahub_stu2")
 OUTSIDER = "mahub_out"  # logs in to the hub, in no group
 COURSE_ACCOUNT = "mahub_grader"
+PULSE_ACCOUNT = "mahub_pulse"  # the class pulse's system user (the hub's config creates it)
 SERVERS = (INSTRUCTOR, *STUDENTS)  # whose own servers the session starts (the TA grades in the service only)
-ACCOUNTS = (INSTRUCTOR, TA, *STUDENTS, OUTSIDER, COURSE_ACCOUNT)
+ACCOUNTS = (INSTRUCTOR, TA, *STUDENTS, OUTSIDER, COURSE_ACCOUNT, PULSE_ACCOUNT)
 COURSE_ID = classhub.DEFAULT_COURSE_ID
 GRADING = f"/services/{classhub.DEFAULT_COURSE_ID}"  # the grading service's prefix (its name is the course id)
 LOCK_FILE = Path(tempfile.gettempdir()) / "mobilizing-hub-tests.lock"
@@ -308,6 +309,24 @@ def jupyterhub5_database(db: Path, user: str) -> None:
     assert jupyterhub_revision(db) == JUPYTERHUB5_HEAD
 
 
+def start_hub_process(settings: classhub.HubSettings, token: str, log: Path) -> subprocess.Popen:
+    """`jupyterhub -f deploy/jupyterhub/jupyterhub_config.py` as `make hub` runs it, its output appended to `log`."""
+    with log.open("a") as out:
+        return subprocess.Popen([str(classhub.VENV_BIN / "jupyterhub"), "-f", str(classhub.CONFIG_FILE)],
+                                cwd=settings.private, env=classhub.hub_environment(settings, token), stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def restart_hub(hub: ClassHub, while_down: Callable[[], None] | None = None) -> None:
+    """Stop the hub as an administrator would (SIGTERM), run `while_down`, start it again, wait until it answers."""
+    hub.proc.send_signal(signal.SIGTERM)
+    hub.proc.wait(timeout=60)
+    if while_down:
+        while_down()
+    hub.proc = start_hub_process(hub.settings, hub.admin_token, hub.log)
+    _wait(lambda: _hub_answers(hub.url), 240, "the restarted hub answering", proc=hub.proc, log=hub.log)
+
+
 @pytest.fixture(scope="session")
 def class_hub() -> Iterator[ClassHub]:
     """The running class hub: everyone logged in, the instructor's and students' servers and the grading
@@ -319,10 +338,9 @@ def class_hub() -> Iterator[ClassHub]:
     remove_users(ACCOUNTS)  # a fresh class: an earlier run's users, homes and processes go
     runtime = Path(tempfile.mkdtemp(prefix="mobilizing-hub-"))
     runtime.chmod(0o755)
-    settings = classhub.HubSettings(runtime=runtime, port=_free_port(), hub_port=_free_port(),
-                                    proxy_api_port=_free_port(), instructors=(INSTRUCTOR,), students=STUDENTS,
-                                    course_id=COURSE_ID, exchange=runtime / "exchange", pulse_port=_free_port(),
-                                    graders=(TA,), course_account=COURSE_ACCOUNT, grading_port=_free_port())
+    settings = classhub.HubSettings(runtime=runtime, port=_free_port(), instructors=(INSTRUCTOR,), students=STUDENTS,
+                                    course_id=COURSE_ID, exchange=runtime / "exchange",
+                                    graders=(TA,), course_account=COURSE_ACCOUNT, pulse_account=PULSE_ACCOUNT)
     classhub.open_path_for_users(classhub.needed_paths())
     token = classhub.prepare_runtime(settings)
     # The class was set up under JupyterHub 5: the hub upgrades its database at start (test_hub_upgrade.py),
@@ -333,11 +351,7 @@ def class_hub() -> Iterator[ClassHub]:
     classhub.ensure_user(OUTSIDER, passwords[OUTSIDER])
     classhub.ensure_course_account(settings)
     log = settings.private / "jupyterhub.log"
-    env = classhub.hub_environment(settings, token)
-    with log.open("w") as out:
-        proc = subprocess.Popen([str(classhub.VENV_BIN / "jupyterhub"), "-f", str(classhub.CONFIG_FILE)],
-                                cwd=settings.private, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+    proc = start_hub_process(settings, token, log)
     hub = ClassHub(settings, token, proc, log, {n: HubUser(n, passwords[n]) for n in passwords})
     try:
         _wait(lambda: _hub_answers(settings.url), 240, "the hub answering", proc=proc, log=log)
