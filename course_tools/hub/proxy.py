@@ -1,23 +1,18 @@
-"""The class hub's proxy: configurable-http-proxy, kept across hub restarts, routing services to Unix sockets.
+"""The class hub's proxy: configurable-http-proxy, kept across hub restarts.
 
 - A hub restart in class must not stop the public port (a student's program could take it while it is
   free and serve a fake login page) nor the users' servers: the proxy outlives the hub
   (`JupyterHub.cleanup_proxy = False`) and a restarted hub keeps the proxy it finds running (stock
   JupyterHub ends it and starts another).
-- Services listen on Unix sockets in folders only their own account can write (course_tools.hub.sockets);
-  JupyterHub 6.1 accepts only http(s) service URLs, so their routes are `Proxy.extra_routes` with
-  `http+unix://` targets, which configurable-http-proxy 5 serves.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import urlparse
 
 from jupyterhub.proxy import ConfigurableHTTPProxy
 from tornado.ioloop import PeriodicCallback
-from traitlets import validate
 
 
 class KeptProcess:
@@ -48,17 +43,7 @@ def running_proxy_pid(pid_file: str) -> int | None:
 
 
 class ClassProxy(ConfigurableHTTPProxy):
-    """configurable-http-proxy that outlives the hub and routes to Unix sockets."""
-
-    @validate("extra_routes")
-    def _validate_extra_routes(self, proposal):
-        routes = {}
-        for routespec, target in proposal.value.items():
-            parsed = urlparse(target)
-            if parsed.scheme != "http+unix" or not parsed.netloc:
-                raise ValueError(f"ClassProxy.extra_routes target {routespec}={target!r}: expected http+unix://<socket>")
-            routes[routespec if routespec.endswith("/") else routespec + "/"] = target
-        return routes
+    """configurable-http-proxy that outlives the hub."""
 
     async def start(self) -> None:
         pid = running_proxy_pid(self.pid_file) if self.pid_file else None

@@ -25,6 +25,7 @@ import math
 import os
 import re
 import secrets
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -40,6 +41,7 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_unix_socket
 
 from course_tools import ContentError
+from course_tools.hub.launch import LISTEN_FD_ENV
 from course_tools.pulse.record import NotOffered, choices, offered_answer, pulse_score
 from course_tools.pulse.store import PulseStore
 
@@ -408,12 +410,15 @@ def make_app(store: PulseStore, prefix: str, api_url: str, token: str, course: C
 
 
 def listen(app: web.Application, service_url: str) -> HTTPServer:
-    """Serve `app` where the hub said: a Unix socket for `http+unix://<url-encoded path>` (mode 0600: only
+    """Serve `app` on the socket the class hub's launcher passed ($MOBILIZING_LISTEN_FD), else where the hub
+    said: a Unix socket for `http+unix://<url-encoded path>` (mode 0600: only
     its owner, and root, i.e. the hub and the proxy, connect), else TCP. Bodies are capped by the server
     too (max_body_size), so nothing past MAX_BODY is ever buffered."""
     server = HTTPServer(app, max_body_size=16 * MAX_BODY, max_buffer_size=16 * MAX_BODY)
     where = urlparse(service_url)
-    if where.scheme == "http+unix":
+    if fd := os.environ.get(LISTEN_FD_ENV):  # the class hub's root-only port, bound by course_tools.hub.launch
+        server.add_socket(socket.socket(fileno=int(fd)))
+    elif where.scheme == "http+unix":
         server.add_socket(bind_unix_socket(unquote(where.netloc), mode=UNIX_SOCKET_MODE))
     else:
         server.listen(where.port or 80, where.hostname or "127.0.0.1")

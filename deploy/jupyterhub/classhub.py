@@ -66,6 +66,8 @@ DISABLED_LAB_EXTENSIONS = {
 # The grading service's kernels learn from each message which hub user sent it (course_tools.rubric.identity).
 STAMPED_CONNECTION = "course_tools.grading.hub_service.HubUserStampedConnection"
 PULSE_SERVICE = "class-pulse"
+# The grading service's server extension that serves on the port course_tools.hub.launch bound for it.
+LISTEN_FD_EXTENSION = "course_tools.hub.listen_fd"
 # JupyterLab extensions the app view (Voila) must not load: they need JupyterLab around them and only
 # fill the browser console with errors (the widget manager is all a lesson app needs).
 VOILA_DENYLIST = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension", "jupyterlab-rise",
@@ -85,7 +87,10 @@ class HubSettings:
 
     runtime: Path
     ip: str = "127.0.0.1"
-    port: int = 8000  # the public port (the proxy's); everything internal is a Unix socket (sockets/)
+    port: int = 8000  # the public port (the proxy's)
+    # Internal ports below 1024: only root can bind them, so no student's program can answer in a service's
+    # place while it is down (course_tools.hub.launch binds them for the services; docs/security.md).
+    hub_port: int = 881
     instructors: tuple[str, ...] = ("instructor1",)
     students: tuple[str, ...] = ("student1", "student2")
     course_id: str = DEFAULT_COURSE_ID
@@ -93,6 +98,8 @@ class HubSettings:
     graders: tuple[str, ...] = ("ta1",)  # teaching assistants: in `graders`, not in `instructors`
     course_account: str = f"grader-{DEFAULT_COURSE_ID}"  # owns the course; runs the grading service
     pulse_account: str = "mobilizing-pulse"  # the system user the class pulse runs as (no login, no home)
+    pulse_port: int = 882
+    grading_port: int = 883
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> HubSettings:
@@ -105,6 +112,8 @@ class HubSettings:
         runtime = Path(get("RUNTIME", str(HERE / "runtime"))).resolve()
         course_id = get("COURSE_ID", DEFAULT_COURSE_ID)
         return cls(runtime=runtime, ip=get("IP", "127.0.0.1"), port=int(get("PORT", "8000")),
+                   hub_port=int(get("API_PORT", "881")), pulse_port=int(get("PULSE_PORT", "882")),
+                   grading_port=int(get("GRADING_PORT", "883")),
                    instructors=_names(get("INSTRUCTORS", "instructor1")),
                    students=_names(get("STUDENTS", "student1,student2")),
                    course_id=course_id,
@@ -116,7 +125,8 @@ class HubSettings:
     def to_env(self) -> dict[str, str]:
         """The variables that make `from_env` give back these settings (for a hub subprocess)."""
         return {ENV_PREFIX + "RUNTIME": str(self.runtime), ENV_PREFIX + "IP": self.ip,
-                ENV_PREFIX + "PORT": str(self.port),
+                ENV_PREFIX + "PORT": str(self.port), ENV_PREFIX + "API_PORT": str(self.hub_port),
+                ENV_PREFIX + "PULSE_PORT": str(self.pulse_port), ENV_PREFIX + "GRADING_PORT": str(self.grading_port),
                 ENV_PREFIX + "INSTRUCTORS": ",".join(self.instructors),
                 ENV_PREFIX + "STUDENTS": ",".join(self.students), ENV_PREFIX + "COURSE_ID": self.course_id,
                 EXCHANGE_ENV: str(self.exchange),
@@ -145,22 +155,15 @@ class HubSettings:
         return self.course_id
 
     @property
-    def sockets(self) -> Path:
-        """Where the hub and the services listen: Unix sockets in folders that only root (the hub's) or the
-        service's own account can write, so no student's program can answer in their place (docs/security.md)."""
-        return self.runtime / "sockets"
-
-    @property
-    def hub_socket(self) -> Path:
-        return self.sockets / "hub" / "hub.sock"
+    def internal_ports(self) -> dict[str, int]:
+        """The loopback ports only root may bind (checked at hub start: course_tools.hub.launch.check_privileged)."""
+        return {ENV_PREFIX + "API_PORT": self.hub_port, ENV_PREFIX + "PULSE_PORT": self.pulse_port,
+                ENV_PREFIX + "GRADING_PORT": self.grading_port}
 
     @property
     def proxy_api_socket(self) -> Path:
+        """The proxy's API: a Unix socket in hub/ (0700), reachable by root only."""
         return self.private / "proxy-api.sock"
-
-    def service_socket(self, name: str) -> Path:
-        """A service's socket, in a folder of its own owned by the account that runs it."""
-        return self.sockets / name / "http.sock"
 
     @property
     def pulse_answers_url(self) -> str:
@@ -239,7 +242,8 @@ def server_config(role: str) -> dict:
     (formgrader only in the grading service)."""
     return {"LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"},
             "VoilaConfiguration": {"extension_denylist": list(VOILA_DENYLIST)},
-            "ServerApp": {"jpserver_extensions": dict.fromkeys(DISABLED_SERVER_EXTENSIONS[role], False)}}
+            "ServerApp": {"jpserver_extensions": {**dict.fromkeys(DISABLED_SERVER_EXTENSIONS[role], False),
+                                                  **({LISTEN_FD_EXTENSION: True} if role == "grader" else {})}}}
 
 
 def page_config(role: str) -> dict:
@@ -662,15 +666,12 @@ def ensure_pulse_account(settings: HubSettings) -> Path:
 def pulse_service(settings: HubSettings) -> dict:
     """The `class-pulse` service (course_tools.pulse.service): started by the hub as the pulse's own
     account in its own folder; it checks answers against the course in MOBILIZING_CONTENT."""
-    from course_tools.hub.sockets import socket_url
-
-    return {**socket_service(settings, PULSE_SERVICE),
-            "user": settings.pulse_account, "cwd": str(settings.pulse_dir),
-            "command": [str(VENV_BIN / "python"), "-m", "course_tools.pulse.service"],
+    return {**launched_service(PULSE_SERVICE, settings.pulse_port, settings.pulse_account,
+                               [str(VENV_BIN / "python"), "-m", "course_tools.pulse.service"]),
+            "cwd": str(settings.pulse_dir),
             "environment": {"MOBILIZING_PULSE_DB": settings.pulse_db,
                             **course_environment(settings, "student"),  # activities only: the edition has them
-                            "PATH": f"{VENV_BIN}:/usr/bin:/bin",
-                            **socket_service_env(PULSE_SERVICE, socket_url(settings.service_socket(PULSE_SERVICE)))}}
+                            "PATH": f"{VENV_BIN}:/usr/bin:/bin"}}
 
 
 # ---------------------------------------------------------------- the grading service (several graders)
@@ -689,22 +690,23 @@ def grading_service(settings: HubSettings) -> dict:
                "--exchange", str(settings.exchange), "--course-id", settings.course_id]
     name = settings.grading_service
     home = course_home(settings)
+    # The server takes its privileged port from the launcher (course_tools.hub.listen_fd, on in the grader role's
+    # config); its own listener is a Unix socket in the account's home (jupyter_server's --sock, which wants
+    # JupyterHub's single-user URL variable to name the default port), reached by nobody.
+    server = [str(VENV_BIN / "jupyterhub-singleuser"),
+              f"--ServerApp.kernel_websocket_connection_class={STAMPED_CONNECTION}",
+              f"--ServerApp.sock={home / '.grading-service.sock'}", "--ServerApp.sock_mode=0600",
+              # every request re-asks the hub who is calling after 1 s (not 5 minutes; 0 would mean forever): a
+              # teaching assistant removed from `graders` is out at once
+              "--HubOAuth.cache_max_age=1",
+              # notebook trust signatures stay in the account's own data folder (Jupyter's is root's here)
+              f"--NotebookNotary.data_dir={home / '.local' / 'share' / 'jupyter'}"]
     return {
-        **socket_service(settings, name), "user": settings.course_account, "cwd": str(course),
-        # On the command line: jupyter_server reads only jpserver_extensions from jupyter_server_config.d.
-        # It listens on its socket (jupyter_server's --sock; JupyterHub's single-user URL variable then only
-        # names the default port, which --sock requires); every request re-asks the hub who is calling
-        # (a 1-second cache, not 5 minutes; 0 would mean forever: a teaching assistant removed from `graders` is
-        # out at once).
-        "command": [*prepare, "--then", str(VENV_BIN / "jupyterhub-singleuser"),
-                    f"--ServerApp.kernel_websocket_connection_class={STAMPED_CONNECTION}",
-                    f"--ServerApp.sock={settings.service_socket(name)}", "--ServerApp.sock_mode=0600",
-                    "--HubOAuth.cache_max_age=1",
-                    # notebook trust signatures stay in the account's own data folder (Jupyter's is root's here)
-                    f"--NotebookNotary.data_dir={home / '.local' / 'share' / 'jupyter'}"],
+        **launched_service(name, settings.grading_port, settings.course_account, [*prepare, "--then", *server],
+                           env=(f"JUPYTERHUB_SERVICE_URL=http://127.0.0.1:8888/services/{name}/",)),
+        "cwd": str(course),
         "environment": {
             "PATH": f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin",
-            **socket_service_env(name, f"http://127.0.0.1:8888/services/{name}/"),
             "JUPYTER_CONFIG_PATH": str(settings.role_dir("grader")),
             # Every grader can write the course account's files (they run code as it): nothing there may run in
             # another grader's kernel or server. Jupyter's and IPython's own folders (config, kernel specs,
@@ -728,47 +730,16 @@ def grading_service(settings: HubSettings) -> dict:
     }
 
 
-def socket_service(settings: HubSettings, name: str) -> dict:
-    """What a hub-started service on a Unix socket needs in its JupyterHub entry. No `url`: JupyterHub 6.1
-    takes only http(s) service URLs and would probe a TCP port anyone can bind; the proxy routes to the
-    socket instead (jupyterhub_config.py: `ClassProxy.extra_routes`, `service_routes`)."""
-    return {"name": name, "oauth_no_confirm": True,
-            "oauth_redirect_uri": f"/services/{name}/oauth_callback",
+def launched_service(name: str, port: int, account: str, command: list[str], env: tuple[str, ...] = ()) -> dict:
+    """A hub-started service on a privileged loopback port: course_tools.hub.launch binds it as root, becomes
+    `account` and runs `command` with the socket. The hub's probe and the proxy reach only the real service."""
+    launcher = [str(VENV_BIN / "python"), "-m", "course_tools.hub.launch", "--port", str(port), "--user", account,
+                *(f"--env={item}" for item in env), "--"]
+    return {"name": name, "url": f"http://127.0.0.1:{port}", "oauth_no_confirm": True,
+            "command": [*launcher, *command],
             # JupyterHub 6 waits for each managed service at start and exits if one is not up in time (30 s
             # by default); a first start creates the course (`course-tools init`), slow on a busy machine.
             "timeout": 180}
-
-
-def socket_service_env(name: str, url: str) -> dict[str, str]:
-    """What JupyterHub would tell a service that has a `url` (socket_service has none): where to listen, its
-    prefix, its OAuth callback."""
-    prefix = f"/services/{name}/"
-    return {"JUPYTERHUB_SERVICE_URL": url, "JUPYTERHUB_SERVICE_PREFIX": prefix,
-            "JUPYTERHUB_OAUTH_CALLBACK_URL": prefix + "oauth_callback"}
-
-
-def service_routes(settings: HubSettings) -> dict[str, str]:
-    """The proxy's routes to the services' sockets."""
-    from course_tools.hub.sockets import socket_url
-
-    return {f"/services/{name}/": socket_url(settings.service_socket(name))
-            for name in (PULSE_SERVICE, settings.grading_service)}
-
-
-def prepare_sockets(settings: HubSettings) -> None:
-    """The sockets' folders: sockets/ and sockets/hub/ root's (0755: everyone connects to the hub's API, nobody
-    else can put a socket there), one folder per service owned by its account (0700: only it and root)."""
-    from course_tools.hub.sockets import owned_folder, socket_url, writable_by_others
-
-    for path in (settings.hub_socket, settings.proxy_api_socket, settings.service_socket(PULSE_SERVICE)):
-        socket_url(path)  # a clear error now if a path is too long for a socket
-    if risky := writable_by_others(settings.runtime, 0):
-        raise RuntimeError(f"{risky[0]} can be written by other users: the hub's sockets would not be safe "
-                           "there (set MOBILIZING_HUB_RUNTIME to a folder only root can write)")
-    owned_folder(settings.sockets, mode=0o755)
-    owned_folder(settings.hub_socket.parent, mode=0o755)
-    owned_folder(settings.service_socket(PULSE_SERVICE).parent, owner=settings.pulse_account, mode=0o700)
-    owned_folder(settings.service_socket(settings.grading_service).parent, owner=settings.course_account, mode=0o700)
 
 
 def grading_scopes(settings: HubSettings) -> list[str]:

@@ -22,23 +22,24 @@ if lti:  # half an LMS registration stops here, before anything else is set up (
 
     lti_config.LtiSettings.from_env(os.environ)
 
-# --- network: the public proxy port on settings.ip; everything internal on Unix sockets (docs/security.md).
-# A loopback TCP port is free for any student's program to bind while its owner is down (a crash, a restart),
-# and whoever binds it gets the tokens and cookies meant for the hub, the proxy's API or a service. A socket in
-# a folder only root (or the service's account) can write cannot be taken (classhub.prepare_sockets).
+# --- network: the public proxy port on settings.ip; the internal ports below 1024 (docs/security.md).
+# A loopback port above 1023 is free for any student's program to bind while its owner is down (a crash, a
+# restart), and whoever binds it gets the tokens and cookies meant for the hub or a service. Ports below 1024
+# are root's: the hub binds its own, course_tools.hub.launch binds each service's before it drops to the
+# service's account, and the proxy's API is a Unix socket in the root-only hub/ folder.
+from course_tools.hub.launch import check_privileged  # noqa: E402
 from course_tools.hub.sockets import socket_url  # noqa: E402
 
-classhub.ensure_pulse_account(settings)  # the pulse's own system user, before its socket folder is made its own
-classhub.prepare_sockets(settings)
+check_privileged(settings.internal_ports)
+classhub.ensure_pulse_account(settings)  # the pulse's own system user and folder, at every start
 c.JupyterHub.bind_url = f"http://{settings.ip}:{settings.port}"
-c.JupyterHub.hub_bind_url = c.JupyterHub.hub_connect_url = socket_url(settings.hub_socket)
-c.JupyterHub.hub_socket_mode = 0o666  # users' servers and the services call the hub's API; the folder is root's
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = settings.hub_port
 c.JupyterHub.proxy_class = "course_tools.hub.proxy.ClassProxy"
 c.ConfigurableHTTPProxy.api_url = socket_url(settings.proxy_api_socket)  # in hub/ (0700): root only
 c.ConfigurableHTTPProxy.auth_token = classhub.proxy_token(settings)  # kept: a restarted hub talks to the same proxy
 c.ConfigurableHTTPProxy.command = [str(classhub.PROXY)]  # npm package in deploy/jupyterhub/node_modules
 c.ConfigurableHTTPProxy.pid_file = str(settings.private / "jupyterhub-proxy.pid")
-c.ConfigurableHTTPProxy.extra_routes = classhub.service_routes(settings)
 # A hub restart in class keeps the public port, the proxy's routes and every user's server and kernel running.
 c.JupyterHub.cleanup_proxy = False
 c.JupyterHub.cleanup_servers = False

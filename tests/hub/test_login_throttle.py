@@ -31,6 +31,7 @@ from tests.support.hub import (
     classhub,
     exclusive,
     remove_users,
+    root_ports,
 )
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(420)]
@@ -54,7 +55,7 @@ def pam_hub() -> Iterator[ClassHub]:
         remove_users(ACCOUNTS)
         runtime = Path(tempfile.mkdtemp(prefix="mobilizing-hub-throttle-"))
         runtime.chmod(0o755)
-        settings = classhub.HubSettings(runtime=runtime, port=_free_port(), instructors=(),
+        settings = classhub.HubSettings(runtime=runtime, port=_free_port(), **root_ports(), instructors=(),
                                         students=(STUDENT,), graders=(), exchange=runtime / "exchange",
                                         course_account=COURSE_ACCOUNT)
         classhub.open_path_for_users(classhub.needed_paths())

@@ -49,6 +49,7 @@ from tests.support.hub import (
     classhub,
     exclusive,
     remove_users,
+    root_ports,
     run_as,
 )
 
@@ -220,7 +221,7 @@ def lti_hub() -> Iterator[LtiHub]:
         remove_users(LTI_USERS)  # an earlier run's accounts, homes and processes go
         platform = Platform()
         runtime = Path(tempfile.mkdtemp(prefix="mobilizing-hub-lti-"))
-        settings = classhub.HubSettings(runtime=runtime, port=_free_port(),
+        settings = classhub.HubSettings(runtime=runtime, port=_free_port(), **root_ports(),
                                         exchange=runtime / "exchange", course_account=LTI_COURSE_ACCOUNT)
         classhub.open_path_for_users(classhub.needed_paths())
         token = classhub.prepare_runtime(settings)

@@ -10,7 +10,6 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from nbgrader.api import Gradebook
@@ -133,11 +132,12 @@ def test_grading_service_runs_as_the_course_account_in_the_course(tmp_path: Path
     settings = classhub.HubSettings(runtime=tmp_path, course_account="grader-fg", course_id="fg")
     service = classhub.grading_service(settings)
     course = str(tmp_path / "home" / "course")
-    assert (service["name"], service["user"], service["cwd"]) == ("fg", "grader-fg", course)
-    # No TCP port anyone could bind: the service listens on a socket in a folder of its own account's.
-    assert "url" not in service and f"--ServerApp.sock={settings.service_socket('fg')}" in service["command"]
-    assert classhub.service_routes(settings)["/services/fg/"] == "http+unix://" + quote(
-        str(settings.service_socket("fg")), safe="")
+    assert (service["name"], service["cwd"]) == ("fg", course)
+    # Its port is below 1024, bound by root before the launcher becomes the course account: no student can take it.
+    assert service["url"] == f"http://127.0.0.1:{settings.grading_port}" and settings.grading_port < 1024
+    launcher = service["command"][:service["command"].index("--")]
+    assert launcher[1:3] == ["-m", "course_tools.hub.launch"] and "user" not in service
+    assert launcher[launcher.index("--user") + 1] == "grader-fg"
     # Nothing a grader can write runs in another grader's kernel: Jupyter's and IPython's folders are root's.
     for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR"):
         assert service["environment"][name].startswith(str(settings.runtime))

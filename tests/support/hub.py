@@ -73,6 +73,25 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def free_root_port() -> int:
+    """A free loopback port below 1024 (root only binds those: the hub's and the services' internal ports)."""
+    import random
+
+    for port in random.sample(range(600, 1000), 400):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free loopback port below 1000")
+
+
+def root_ports() -> dict[str, int]:
+    """HubSettings' internal ports, each a free one below 1024."""
+    return {"hub_port": free_root_port(), "pulse_port": free_root_port(), "grading_port": free_root_port()}
+
+
 def user_pids(names: tuple[str, ...]) -> list[int]:
     """Processes owned by the given (test) users, from /proc."""
     uids = {pwd.getpwnam(n).pw_uid for n in names if classhub.user_exists(n)}
@@ -338,7 +357,8 @@ def class_hub() -> Iterator[ClassHub]:
     remove_users(ACCOUNTS)  # a fresh class: an earlier run's users, homes and processes go
     runtime = Path(tempfile.mkdtemp(prefix="mobilizing-hub-"))
     runtime.chmod(0o755)
-    settings = classhub.HubSettings(runtime=runtime, port=_free_port(), instructors=(INSTRUCTOR,), students=STUDENTS,
+    settings = classhub.HubSettings(runtime=runtime, port=_free_port(), **root_ports(),
+                                    instructors=(INSTRUCTOR,), students=STUDENTS,
                                     course_id=COURSE_ID, exchange=runtime / "exchange",
                                     graders=(TA,), course_account=COURSE_ACCOUNT, pulse_account=PULSE_ACCOUNT)
     classhub.open_path_for_users(classhub.needed_paths())
