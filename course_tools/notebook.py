@@ -56,5 +56,15 @@ def discussion() -> None:
     spec = ReflectionSpec(id="discussion", type="reflection", title="Your answer to the discussion question",
                           instructions="Write a few sentences before the class discussion; you can change them "
                                        "afterwards. Only you see them.",
-                          prompt=lesson.discussion_prompt, min_words=25)
+                          prompt=lesson.discussion_prompt, min_words=25, outline=released_outline(lesson.id))
     display(ReflectionView(spec, lesson.id, store_for(course())).root)
+
+
+def released_outline(lesson_id: str) -> list[str]:
+    """The exit ticket's model answer and key points, once the instructor has released them into the
+    student edition (`course-tools edition --release exit_<lesson>`); none before, and none in class."""
+    released = course().released.get(f"exit_{lesson_id}")
+    if released is None:
+        return []
+    answer = released.answers[0]
+    return [f"Model answer (released by your instructor): {answer.model_answer}", *answer.key_points]

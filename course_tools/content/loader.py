@@ -16,6 +16,15 @@ from pydantic import BaseModel, ValidationError
 from course_tools import ContentError
 from course_tools.activities.fairness import give_aways
 from course_tools.activities.specs import ACTIVITY_TYPES
+from course_tools.content.edition import (
+    RELEASED_DIR,
+    STUDENT,
+    ReleasedAssignment,
+    StudentLesson,
+    WithheldAssignments,
+    WithheldExitTickets,
+    edition_of,
+)
 from course_tools.content.location import find_content_dir
 from course_tools.content.models import ActivityFile, Assignment, ExitTickets, Lesson, Module
 from course_tools.seed import SeedBullet, load_seed
@@ -36,7 +45,9 @@ class Course:
     assignments: dict[str, Assignment]
     tables: dict[str, Path]
     seed: dict[str, SeedBullet]
-    exit_tickets: ExitTickets | None = None
+    exit_tickets: ExitTickets | WithheldExitTickets | None = None
+    edition: str = "full"  # "student": a student edition (course_tools.content.edition), no instructor material
+    released: dict[str, ReleasedAssignment] = field(default_factory=dict)  # a student edition's released answers
 
     def ordered_lessons(self) -> list[Lesson]:
         return [self.lessons[lesson_id] for lesson_id in self.module.lessons]
@@ -118,6 +129,8 @@ def _message(error: dict) -> str:
 def load_course(root: Path | None = None) -> Course:
     """Load and validate `content/`; raise ContentError listing every problem."""
     root = Path(root) if root else find_content_dir()
+    edition = edition_of(root)
+    student = edition == STUDENT
     check = _Checker(root)
     seed_path = root / SEED_FILE
     if not seed_path.is_file():
@@ -144,7 +157,7 @@ def load_course(root: Path | None = None) -> Course:
             if not path.is_file():
                 check.report(module_path, f"lessons[{i}]", f"unknown lesson '{lesson_id}' (no {check.name(path)})")
                 continue
-            lesson = check.parse(path, Lesson)
+            lesson = check.parse(path, StudentLesson if student else Lesson)
             if lesson is None:
                 continue
             if lesson.id != lesson_id:
@@ -156,8 +169,13 @@ def load_course(root: Path | None = None) -> Course:
                 check.report(path, "id", f"lesson '{path.stem}' is not in {check.name(module_path)} lessons")
 
     activities = _load_activities(check, root, set(module.lessons) if module else set(), seed)
-    assignments = _load_assignments(check, root, seed)
-    exit_tickets = _load_exit_tickets(check, root, module.lessons if module else [], list(lessons), seed)
+    if student:  # withheld: asking for them raises InstructorMaterialError, one line naming what
+        assignments, exit_tickets = WithheldAssignments(root), WithheldExitTickets()
+        released = _load_released(check, root)
+    else:
+        assignments = _load_assignments(check, root, seed)
+        exit_tickets = _load_exit_tickets(check, root, module.lessons if module else [], list(lessons), seed)
+        released = {}
     tables = {p.stem: p for p in sorted((root / "data").glob("*.csv"))}
     for path in tables.values():
         _check_table(check, path)
@@ -169,11 +187,23 @@ def load_course(root: Path | None = None) -> Course:
         _check_objectives_assessed(check, module_path, module, activities)
     if module and not check.problems:  # a broken file would also show as lost bullets: report it once
         _check_placement(check, root, lessons, activities)
-        _check_coverage(check, root, lessons, assignments, seed)
+        _check_coverage(check, root, lessons, None if student else assignments, seed)
     if check.problems:
         raise ContentError(check.problems)
     assert module is not None
-    return Course(root, module, lessons, activities, assignments, tables, seed, exit_tickets)
+    return Course(root, module, lessons, activities, assignments, tables, seed, exit_tickets, edition, released)
+
+
+def _load_released(check: _Checker, root: Path) -> dict[str, ReleasedAssignment]:
+    found = {}
+    for path in sorted((root / RELEASED_DIR).glob("*.yaml")):
+        released = check.parse(path, ReleasedAssignment)
+        if released is None:
+            continue
+        if released.assignment != path.stem:
+            check.report(path, "assignment", f"'{released.assignment}' does not match the file name '{path.stem}'")
+        found[released.assignment] = released
+    return found
 
 
 def _check_objectives_assessed(check: _Checker, module_path: Path, module: Module,
@@ -322,11 +352,14 @@ def _check_table(check: _Checker, path: Path) -> None:
 
 
 def _check_coverage(check: _Checker, root: Path, lessons: dict[str, Lesson],
-                    assignments: dict[str, Assignment], seed: dict[str, SeedBullet]) -> None:
-    """Nothing of the module may be lost: every bullet is taught, every question asked."""
+                    assignments: dict[str, Assignment] | None, seed: dict[str, SeedBullet]) -> None:
+    """Nothing of the module may be lost: every bullet is taught, every question asked (the questions
+    only where the assignments are: a student edition has none)."""
     taught = {p.seed for lesson in lessons.values() for p in lesson.points}
-    asked = {q.seed for a in assignments.values() for q in a.questions}
+    asked = {q.seed for a in assignments.values() for q in a.questions} if assignments is not None else set()
     for bullet in seed.values():
+        if assignments is None and bullet.kind == "question":
+            continue
         covered = asked if bullet.kind == "question" else taught
         if bullet.id not in covered:
             where = "assignments" if bullet.kind == "question" else "lessons"

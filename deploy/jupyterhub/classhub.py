@@ -385,6 +385,175 @@ def open_path_for_users(paths: list[Path]) -> list[Path]:
     return blocked
 
 
+# ---------------------------------------------------------------- answer keys out of students' reach
+
+EDITION_SUBDIR = "edition"  # in the runtime folder: the student edition, readable by every user
+STAFF_SUBDIR = "staff"      # in the runtime folder: the full content and notebooks, the course account's group only
+
+
+def edition_dir(settings: HubSettings) -> Path:
+    """The student edition students' servers read: content/ and notebooks/ without instructor material."""
+    return settings.runtime / EDITION_SUBDIR
+
+
+def staff_dir(settings: HubSettings) -> Path:
+    """The full content/ and notebooks/ (instructor notes, nbgrader sources) for the course account (the
+    grading service) and the grading team's own servers: root and the course account's group only."""
+    return settings.runtime / STAFF_SUBDIR
+
+
+def _put_in_place(built: Path, target: Path, staging: Path) -> None:
+    """Replace `target` by `built` (both in the runtime folder): an earlier copy goes whole."""
+    if target.exists():
+        os.replace(target, staging / "old")
+    os.replace(built, target)
+
+
+def publish_student_edition(settings: HubSettings) -> Path:
+    """Build the student edition (with the model answers released so far) into the runtime folder,
+    root-owned and readable by all: students' servers need nothing else of the course."""
+    import tempfile
+
+    from course_tools.content.loader import load_course
+    from course_tools.generate.edition import build_student_edition
+
+    staging = Path(tempfile.mkdtemp(prefix=".edition.", dir=settings.runtime))
+    try:
+        built = staging / EDITION_SUBDIR
+        build_student_edition(load_course(REPO / "content"), built, released_answers(settings))
+        _put_in_place(built, edition_dir(settings), staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return edition_dir(settings)
+
+
+def publish_staff_copy(settings: HubSettings) -> Path:
+    """Copy content/ and notebooks/ into runtime/staff (root-owned, group the course account's, 0750/0640):
+    what the grading service and the grading team's servers read instead of the closed checkout."""
+    import tempfile
+
+    gid = staff_gid(settings)
+    staging = Path(tempfile.mkdtemp(prefix=".staff.", dir=settings.runtime))
+    try:
+        built = staging / STAFF_SUBDIR
+        for part in ("content", "notebooks"):
+            shutil.copytree(REPO / part, built / part, symlinks=False,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", ".progress.json", "__pycache__"))
+        for path in (built, *built.rglob("*")):
+            os.chown(path, 0, gid)
+            path.chmod(0o750 if path.is_dir() else 0o640)
+        _put_in_place(built, staff_dir(settings), staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return staff_dir(settings)
+
+
+def released_answers(settings: HubSettings) -> list[str]:
+    """The assignments whose model answers the instructor has released to students (`classhub.py release`)."""
+    path = settings.private / "released-answers.txt"
+    return path.read_text(encoding="utf-8").split() if path.is_file() else []
+
+
+def release_answers(settings: HubSettings, assignments: list[str]) -> Path:
+    """Release these assignments' model answers and key points (never rubrics): recorded in the hub's private
+    folder and published at once (a kernel started afterwards sees them; the next hub start keeps them).
+    An unknown assignment records nothing."""
+    path = settings.private / "released-answers.txt"
+    previous = path.read_text(encoding="utf-8") if path.is_file() else None
+    settings.private.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{name}\n" for name in sorted(set(released_answers(settings)) | set(assignments))),
+                    encoding="utf-8")
+    try:
+        return publish_student_edition(settings)
+    except BaseException:
+        if previous is None:
+            path.unlink()
+        else:
+            path.write_text(previous, encoding="utf-8")
+        raise
+
+
+def course_environment(settings: HubSettings, role: str) -> dict[str, str]:
+    """Where a server reads the course: a student's from the edition, staff's and the grading service's from
+    the staff copy; nobody's from the checkout."""
+    folder = edition_dir(settings) if role == "student" else staff_dir(settings)
+    return {"MOBILIZING_CONTENT": str(folder / "content")}
+
+
+def lesson_source(settings: HubSettings, role: str) -> Path:
+    """The notebooks folder a role's lesson copies (or the grading notebooks) come from."""
+    return (edition_dir(settings) if role == "student" else staff_dir(settings)) / "notebooks"
+
+
+def staff_gid(settings: HubSettings) -> int:
+    """The course account's own group: the checkout's group, its members the grading team."""
+    course_home(settings)  # a clear error when the account is missing
+    return pwd.getpwnam(settings.course_account).pw_gid
+
+
+def set_staff_member(settings: HubSettings, name: str, member: bool) -> None:
+    """Add `name` to (or remove them from) the course account's group, which may read the checkout."""
+    import grp
+
+    group = grp.getgrgid(staff_gid(settings))
+    if member != (name in group.gr_mem):
+        subprocess.run(["gpasswd", "--add" if member else "--delete", name, group.gr_name], check=True,
+                       capture_output=True)
+
+
+def sync_staff_group(settings: HubSettings) -> None:
+    """The course account's group holds exactly the grading team (instructors and teaching assistants)
+    that exist as local users: someone taken out of the team loses the checkout at the next hub start."""
+    import grp
+
+    group = grp.getgrgid(staff_gid(settings))
+    members = [name for name in settings.grading_team if user_exists(name)]
+    if sorted(group.gr_mem) != sorted(members):
+        subprocess.run(["gpasswd", "--members", ",".join(members), group.gr_name], check=True, capture_output=True)
+
+
+def restrict_checkout(root: Path, keep: list[Path]) -> None:
+    """Make the checkout instructor material: others lose every right, except traversing (not listing) the
+    folders on the way to what `keep` names (the venv, the package's code, prepare_user.py, a runtime folder
+    inside the checkout), which stay as they are. Owner and group keep theirs. Safe to repeat."""
+    keep = [k.resolve() for k in keep]
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        if here in keep:
+            dirs[:] = []  # left as it is
+            continue
+        mode = here.stat().st_mode & 0o7770
+        here.chmod(mode | 0o001 if any(here in k.parents for k in keep) else mode)
+        for name in files:
+            path = here / name
+            if path not in keep and not path.is_symlink():
+                path.chmod(path.stat().st_mode & 0o7770)
+
+
+def git_dir_outside(root: Path) -> Path | None:
+    """The repository's history when it lives outside the checkout (a `git worktree`), else None."""
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--path-format=absolute", "--git-common-dir"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    path = Path(out).resolve()
+    return None if path == root / ".git" or root in path.parents else path
+
+
+def protect_course_material(settings: HubSettings) -> Path:
+    """At hub start (root): publish the student edition (for everyone) and the staff copy (the course account's
+    group: the course account and the grading team), then close the checkout to others but for the venv and
+    the package's code, which every server runs; return the edition."""
+    edition = publish_student_edition(settings)
+    sync_staff_group(settings)
+    publish_staff_copy(settings)
+    restrict_checkout(REPO, [REPO / ".venv", REPO / "course_tools", PREPARE_USER, settings.runtime])
+    if history := git_dir_outside(REPO):
+        history.chmod(history.stat().st_mode & ~0o007)
+    return edition
+
+
 # ---------------------------------------------------------------- local users
 
 def user_exists(name: str) -> bool:
@@ -500,7 +669,8 @@ def pulse_service(settings: HubSettings) -> dict:
     return {**launched_service(PULSE_SERVICE, settings.pulse_port, settings.pulse_account,
                                [str(VENV_BIN / "python"), "-m", "course_tools.pulse.service"]),
             "cwd": str(settings.pulse_dir),
-            "environment": {"MOBILIZING_PULSE_DB": settings.pulse_db, "MOBILIZING_CONTENT": str(REPO / "content"),
+            "environment": {"MOBILIZING_PULSE_DB": settings.pulse_db,
+                            **course_environment(settings, "student"),  # activities only: the edition has them
                             "PATH": f"{VENV_BIN}:/usr/bin:/bin"}}
 
 
@@ -515,7 +685,8 @@ def grading_service(settings: HubSettings) -> dict:
     from course_tools.rubric.identity import IDENTITY_ENV, KERNEL_MESSAGE
 
     course = course_home(settings) / COURSE_SUBDIR
-    prepare = [str(VENV_BIN / "python"), str(PREPARE_USER), "--role", "grader", "--lessons", str(REPO / "notebooks"),
+    prepare = [str(VENV_BIN / "python"), str(PREPARE_USER), "--role", "grader", "--lessons",
+               str(lesson_source(settings, "grader")),
                "--exchange", str(settings.exchange), "--course-id", settings.course_id]
     name = settings.grading_service
     home = course_home(settings)
@@ -549,7 +720,7 @@ def grading_service(settings: HubSettings) -> dict:
             "JUPYTERLAB_WORKSPACES_DIR": str(home / ".jupyter" / "lab" / "workspaces"),
             "JUPYTERHUB_DEFAULT_URL": "/lab",
             "MOBILIZING_COURSE": str(course),
-            "MOBILIZING_CONTENT": str(REPO / "content"),
+            **course_environment(settings, "grader"),  # the staff copy (protect_course_material)
             EXCHANGE_ENV: str(settings.exchange),
             # Grades record the hub user of the message that caused them, not the course account.
             IDENTITY_ENV: KERNEL_MESSAGE,
@@ -601,10 +772,14 @@ async def prepare_user_server(spawner: Spawner) -> None:
     spawner.default_url = "/lab" if role == "instructor" else APP_VIEW + OVERVIEW
     # The course is the grading service's now; a server started under an older hub config loses the old path.
     spawner.environment.pop("MOBILIZING_COURSE", None)
-    command = [str(VENV_BIN / "python"), str(PREPARE_USER), "--role", role, "--lessons", str(REPO / "notebooks"),
-               "--exchange", str(settings.exchange), "--course-id", settings.course_id]
+    # Students read the student edition, staff the staff copy, nobody the checkout (protect_course_material).
+    spawner.environment.update(course_environment(settings, role))
+    set_staff_member(settings, name, role == "instructor")
+    command = [str(VENV_BIN / "python"), str(PREPARE_USER), "--role", role,
+               "--lessons", str(lesson_source(settings, role)), "--exchange", str(settings.exchange),
+               "--course-id", settings.course_id]
     env = {"HOME": entry.pw_dir, "USER": name, "LOGNAME": name, "PATH": f"{VENV_BIN}:/usr/bin:/bin",
-           "MOBILIZING_CONTENT": str(REPO / "content")}
+           **course_environment(settings, role)}
     proc = await asyncio.create_subprocess_exec(
         *command, cwd=entry.pw_dir, env=env, user=entry.pw_uid, group=entry.pw_gid,
         extra_groups=os.getgrouplist(name, entry.pw_gid), stdout=asyncio.subprocess.PIPE,
@@ -679,16 +854,36 @@ def down(settings: HubSettings) -> int:
     return 0
 
 
+def release_command(settings: HubSettings, assignments: list[str]) -> int:
+    """`classhub.py release ASSIGNMENT...` (root): one line on success or on error."""
+    from course_tools import CourseToolsError
+
+    if not assignments:
+        print("hub: release: name at least one assignment, e.g. exit_policy_forum", file=sys.stderr)
+        return 2
+    try:
+        release_answers(settings, assignments)
+    except CourseToolsError as exc:
+        print(f"hub: release: {exc}", file=sys.stderr)
+        return 1
+    print(f"hub: model answers released to students: {', '.join(released_answers(settings))}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Start the Mobilizing Action class hub (README: the class hub).")
-    parser.add_argument("command", choices=["up", "check", "down"],
+    parser.add_argument("command", choices=["up", "check", "down", "release"],
                         help="up: set up and start; check: list what is missing; down: stop the proxy and every "
-                             "user's server that outlived the hub")
+                             "user's server that outlived the hub; release ASSIGNMENT...: publish those assignments' "
+                             "model answers to students (e.g. release exit_policy_forum)")
+    parser.add_argument("assignments", nargs="*", help="for release: assignment ids")
     parser.add_argument("--reset-passwords", action="store_true",
                         help="up: give every user a new password (default: only new users get one)")
     args = parser.parse_args(argv)
     if args.command == "down":
         return down(HubSettings.from_env())
+    if args.command == "release":
+        return release_command(HubSettings.from_env(), args.assignments)
     if args.command == "check":
         problems = check_ready()
         for line in problems:

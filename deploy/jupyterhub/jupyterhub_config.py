@@ -52,6 +52,11 @@ c.JupyterHub.upgrade_db = True
 c.JupyterHub.cookie_secret_file = str(settings.private / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(settings.private / "jupyterhub.pid")
 
+# --- answer keys out of students' reach: the student edition (runtime/edition) for students' servers, the staff
+# copy (runtime/staff, course account's group) for the grading service and the grading team, the checkout closed
+# to others but for .venv, course_tools/ and prepare_user.py (classhub.protect_course_material)
+classhub.protect_course_material(settings)
+
 # --- the home page: every lesson as an app; for instructors the class pulse; for graders the grading
 # service's formgrader and dashboard, each in its own tab (nbgrader #1870)
 c.JupyterHub.template_paths = [str(HERE / "templates")]

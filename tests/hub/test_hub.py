@@ -194,7 +194,7 @@ def test_lesson_copies_are_never_overwritten(class_hub: ClassHub) -> None:
                             ).status_code == 204
     # What the hub's pre-spawn hook runs at each server start, as the student.
     again = run_as(student, [str(classhub.VENV_BIN / "python"), str(classhub.PREPARE_USER), "--role", "student",
-                             "--lessons", str(classhub.REPO / "notebooks"), "--exchange",
+                             "--lessons", str(classhub.lesson_source(class_hub.settings, "student")), "--exchange",
                              str(class_hub.settings.exchange), "--course-id", COURSE_ID])
     assert again.returncode == 0, again.stderr
     assert "1 new file(s)" in again.stdout

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import pwd
+import shutil
+import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from nbgrader.api import Gradebook
 
 from tests.paths import NOTEBOOKS, REPO
@@ -167,3 +174,89 @@ def test_the_hub_puts_the_shared_course_in_postgresql_when_told(tmp_path: Path, 
     assert (tmp_path / "course" / "nbgrader_config.py").read_text(encoding="utf-8") == text
     with Gradebook(url, "fg") as gb:
         assert "review6" in {a.name for a in gb.assignments}
+
+
+@pytest.fixture
+def open_tmp() -> Iterator[Path]:
+    """A scratch folder other users can reach (pytest's own is root's only)."""
+    folder = Path(tempfile.mkdtemp(prefix="mobilizing-restrict-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def _as_nobody(command: list[str]) -> subprocess.CompletedProcess:
+    entry = pwd.getpwnam("nobody")
+    return subprocess.run(command, user=entry.pw_uid, group=entry.pw_gid, extra_groups=[], capture_output=True,
+                          text=True, cwd="/")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="runs commands as `nobody` (root)")
+def test_restrict_checkout_leaves_others_only_the_venv_and_the_code(open_tmp: Path) -> None:
+    repo = open_tmp / "repo"
+    for folder in (".venv/bin", "course_tools", "content/assignments", "deploy/jupyterhub/runtime/hub",
+                   ".git/objects"):
+        (repo / folder).mkdir(parents=True)
+    files = {".venv/bin/tool": "venv", "course_tools/__init__.py": "code",
+             "content/assignments/review6.yaml": "model_answer: secret", "deploy/jupyterhub/classhub.py": "secret",
+             "deploy/jupyterhub/prepare_user.py": "code", "deploy/jupyterhub/runtime/roles.json": "{}",
+             ".git/objects/ab": "secret"}
+    for name, text in files.items():
+        (repo / name).write_text(text, encoding="utf-8")
+    private = repo / "deploy" / "jupyterhub" / "runtime" / "hub"
+    for path in (repo, *repo.rglob("*")):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    private.chmod(0o700)
+    keep = [repo / ".venv", repo / "course_tools", repo / "deploy" / "jupyterhub" / "prepare_user.py",
+            repo / "deploy" / "jupyterhub" / "runtime"]
+    for _ in range(2):  # safe to repeat
+        classhub.restrict_checkout(repo, keep)
+    mode = {p.relative_to(repo).as_posix(): p.stat().st_mode & 0o7777 for p in repo.rglob("*")}
+    assert repo.stat().st_mode & 0o7777 == 0o751
+    assert mode["content"] == 0o750 and mode["content/assignments/review6.yaml"] == 0o640
+    assert mode["deploy"] == mode["deploy/jupyterhub"] == 0o751 and mode["deploy/jupyterhub/classhub.py"] == 0o640
+    assert mode["deploy/jupyterhub/runtime/hub"] == 0o700
+    for name in (".venv/bin/tool", "course_tools/__init__.py", "deploy/jupyterhub/prepare_user.py",
+                 "deploy/jupyterhub/runtime/roles.json"):
+        assert _as_nobody(["cat", str(repo / name)]).stdout == files[name], name
+    for denied in (["cat", str(repo / "content" / "assignments" / "review6.yaml")], ["ls", str(repo)],
+                   ["cat", str(repo / ".git" / "objects" / "ab")], ["ls", str(repo / "deploy" / "jupyterhub")],
+                   ["cat", str(repo / "deploy" / "jupyterhub" / "classhub.py")]):
+        result = _as_nobody(denied)
+        assert result.returncode != 0 and "secret" not in result.stdout, denied
+
+
+def test_students_read_the_edition_and_staff_the_staff_copy(tmp_path: Path) -> None:
+    settings = classhub.HubSettings(runtime=tmp_path)
+    edition, staff = classhub.edition_dir(settings), classhub.staff_dir(settings)
+    assert classhub.course_environment(settings, "student") == {"MOBILIZING_CONTENT": str(edition / "content")}
+    assert classhub.lesson_source(settings, "student") == edition / "notebooks"
+    for role in ("instructor", "grader"):
+        assert classhub.course_environment(settings, role) == {"MOBILIZING_CONTENT": str(staff / "content")}
+        assert classhub.lesson_source(settings, role) == staff / "notebooks"
+
+
+def test_the_published_edition_replaces_the_old_one_whole(tmp_path: Path) -> None:
+    settings = classhub.HubSettings(runtime=tmp_path)
+    edition = classhub.publish_student_edition(settings)
+    (edition / "notebooks" / "stale.ipynb").write_text("{}", encoding="utf-8")
+    assert classhub.publish_student_edition(settings) == edition
+    assert not (edition / "notebooks" / "stale.ipynb").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["edition"]  # no staging folder left behind
+    assert all(p.stat().st_mode & 0o777 in (0o644, 0o755) for p in edition.rglob("*"))
+    names = prepare_user.lesson_names(edition / "notebooks", "student")
+    assert names == sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
+    assert prepare_user.lesson_names(edition / "notebooks", "instructor") == names  # no instructor notebook
+
+
+def test_release_publishes_model_answers_and_an_unknown_id_records_nothing(tmp_path: Path) -> None:
+    settings = classhub.HubSettings(runtime=tmp_path)
+    assert classhub.release_command(settings, ["nope"]) == 1
+    assert classhub.released_answers(settings) == [] and not (tmp_path / "edition").exists()
+    assert classhub.release_command(settings, ["exit_policy_forum"]) == 0
+    released = tmp_path / "edition" / "content" / "released"
+    assert [p.name for p in released.iterdir()] == ["exit_policy_forum.yaml"]
+    assert classhub.release_command(settings, ["exit_support", "nope"]) == 1  # nothing half-done
+    assert classhub.released_answers(settings) == ["exit_policy_forum"]
+    classhub.publish_student_edition(settings)  # the next hub start keeps what was released
+    assert [p.name for p in released.iterdir()] == ["exit_policy_forum.yaml"]

@@ -417,7 +417,7 @@ def assignments(hub: ClassHub, student: str) -> list[dict]:
 def _course_tools(hub: ClassHub, *args: str) -> str:
     """`course-tools` as the course account, as a grader runs it in the grading service's terminal."""
     result = run_as(COURSE_ACCOUNT, [str(classhub.VENV_BIN / "course-tools"), *args, "--course", str(hub.course)],
-                    env={"MOBILIZING_CONTENT": str(classhub.REPO / "content")})
+                    env=classhub.course_environment(hub.settings, "grader"))  # the grading service's content
     assert result.returncode == 0, f"course-tools {' '.join(args)}: {result.stdout}\n{result.stderr}"
     return result.stdout
 
