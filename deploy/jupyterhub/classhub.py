@@ -543,7 +543,7 @@ def grading_service(settings: HubSettings) -> dict:
     account, in the course directory, reached at /services/<course id>/ by members of `graders` with their
     own hub login (the hub's OAuth; nobody else gets in). Its command first brings the course up to date
     as the account (prepare_user.py --role grader), then becomes the server."""
-    from course_tools.rubric.identity import IDENTITY_ENV, KERNEL_MESSAGE
+    from course_tools.rubric.identity import IDENTITY_ENV, INSTRUCTORS_ENV, KERNEL_MESSAGE
 
     course = course_home(settings) / COURSE_SUBDIR
     prepare = [str(VENV_BIN / "python"), str(PREPARE_USER), "--role", "grader", "--lessons", str(REPO / "notebooks"),
@@ -584,6 +584,8 @@ def grading_service(settings: HubSettings) -> dict:
             EXCHANGE_ENV: str(settings.exchange),
             # Grades record the hub user of the message that caused them, not the course account.
             IDENTITY_ENV: KERNEL_MESSAGE,
+            # Who may turn blind grading off in the dashboard (names for labels): instructors, not TAs.
+            INSTRUCTORS_ENV: ",".join(settings.instructors),
             # In the environment, not on the command line: a URL may carry a password (prepare_user.py --db).
             **({COURSE_DB_ENV: settings.course_db} if settings.course_db else {}),
         },
