@@ -25,6 +25,7 @@ from tests.support.hub import (
     INSTRUCTOR,
     STUDENTS,
     ClassHub,
+    RoundTrip,
     assignments,
     classhub,
     run_as,
@@ -149,3 +150,34 @@ def test_a_squat_before_the_setup_is_refused_reported_and_moved_aside(class_hub:
     assert listed and listed[0]["status"] in ("released", "fetched", "submitted"), listed
     code, out = _doctor(hub)
     assert f"PROBLEM  {folder}" not in out, out
+
+
+# Run in a student's own kernel: what of the class their program can list through the exchange.
+LIST = """
+import glob, json, os
+exchange, course = {exchange!r}, {course!r}
+out = {{}}
+for name in ("inbound", "feedback", "outbound"):
+    try:
+        out[name] = sorted(os.listdir(os.path.join(exchange, course, name)))
+    except OSError as exc:
+        out[name] = type(exc).__name__
+out["glob"] = sorted(glob.glob(os.path.join(exchange, course, "*", "*+*")))
+print(json.dumps(out))
+"""
+
+
+def test_a_student_cannot_list_classmates_through_the_exchange_or_the_hub(class_hub: ClassHub,
+                                                                          round_trip: RoundTrip) -> None:
+    """Issue #22 L: after everyone has submitted and got feedback, a student's program cannot list who else
+    submitted (inbound, feedback) and the student's own hub token cannot list users or the class's groups.
+    (The OS user list, /home and /proc are the machine's: README, "What a student can still see".)"""
+    hub = class_hub
+    out = json.loads(run_in_kernel(hub, STUDENT, LIST.format(exchange=str(hub.settings.exchange), course=COURSE_ID)))
+    assert out["inbound"] == "PermissionError" and out["feedback"] == "PermissionError", out
+    assert out["outbound"] == [ASSIGNMENT] and out["glob"] == [], out
+    for path in ("/hub/api/users", "/hub/api/groups", f"/hub/api/groups/{classhub.STUDENTS_GROUP}",
+                 f"/hub/api/users/{STUDENTS[1]}"):
+        response = hub.request(STUDENT, "GET", path)
+        assert response.status_code in (403, 404), (path, response.status_code, response.text[:300])
+        assert STUDENTS[1] not in response.text
