@@ -30,6 +30,8 @@ from course_tools.grading.private import readable_by_others
 from course_tools.grading.roster import MARKUP_RULE, has_markup
 
 SANITISER = "course_tools.grading.sanitize.NeutraliseStudentHTML"
+GUARD_MODULE = "course_tools.grading.guarded_exchange."
+GUARDED = ("release_assignment", "release_feedback", "collect")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,12 @@ def check_config(root: Path) -> tuple[list[Finding], object | None]:
                              "NeutraliseStudentHTML lines from a fresh `course-tools init` into your config"))
     else:
         found.append(Finding(True, "student HTML is neutralised (autograde and every HTML view)"))
+    guarded = {key: _names([config.ExchangeFactory.get(key)])[0] if key in config.ExchangeFactory else ""
+               for key in GUARDED}
+    if any(not name.startswith(GUARD_MODULE) for name in guarded.values()):
+        found.append(Finding(False, "formgrader's Release and Collect do not check who owns the course's exchange "
+                             "folder (c.ExchangeFactory)", "course-tools init (a generated config is updated), or "
+                             "copy the c.ExchangeFactory lines from a fresh `course-tools init` into your config"))
     return found, config
 
 

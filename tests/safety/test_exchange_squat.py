@@ -106,3 +106,11 @@ def test_doctor_names_a_wrong_owner_or_mode_below_our_folder(course_root: Path, 
     os.chown(feedback, NOBODY, NOBODY)
     assert main(["doctor", "--course", str(course_root)]) == 1
     assert f"PROBLEM  {feedback}: owned by nobody" in capsys.readouterr().out
+
+
+def test_doctor_names_a_config_without_the_exchange_guard(course_root: Path, capsys: pytest.CaptureFixture) -> None:
+    config = course_root / "nbgrader_config.py"
+    config.write_text(config.read_text().replace("c.ExchangeFactory.collect", "# c.ExchangeFactory.collect"))
+    assert main(["doctor", "--course", str(course_root)]) == 1
+    out = capsys.readouterr().out
+    assert "PROBLEM  formgrader's Release and Collect do not check who owns" in out and "c.ExchangeFactory lines" in out
