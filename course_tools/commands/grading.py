@@ -161,8 +161,12 @@ def run_roster(args: argparse.Namespace) -> int:
     report = import_roster(_root(args), args.file)
     for line in report.problems:
         print(line, file=sys.stderr)
-    print(f"roster: imported {len(report.imported)} student(s), skipped {len(report.problems)} row(s)")
-    return 1 if report.problems and not report.imported else 0
+    if report.problems:
+        print(f"roster: nothing imported: {len(report.problems)} line(s) of {args.file} to fix first "
+              "(a roster is imported whole or not at all)", file=sys.stderr)
+        return 1
+    print(f"roster: imported {len(report.imported)} student(s)")
+    return 0
 
 
 def run_assign(args: argparse.Namespace) -> int:

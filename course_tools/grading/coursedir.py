@@ -30,6 +30,7 @@ from course_tools.grading.course_config import (  # noqa: F401 (re-exported: the
     load_config,
 )
 from course_tools.grading.databases import check_connection, has_gradebook, is_postgresql, parse, shown
+from course_tools.grading.exchange_guard import claim_course_exchange
 from course_tools.grading.private import owner_only
 from course_tools.grading.venv import venv_on_path
 
@@ -69,6 +70,12 @@ c.Exchange.root = os.path.join(HERE, "exchange")
 c.Exchange.cache = os.path.join(HERE, "exchange", ".cache")
 # Where the Assignments panel (and `nbgrader fetch_assignment`) puts a student's copy.
 c.Exchange.assignment_dir = os.path.join(HERE, "student")
+# The course's folder in the exchange must be the course account's own (course_tools/grading/exchange_guard.py):
+# release, collect and feedback release refuse one that a student made, or linked elsewhere, first.
+_GUARD = "course_tools.grading.guarded_exchange."
+c.ExchangeFactory.release_assignment = _GUARD + "GuardedReleaseAssignment"
+c.ExchangeFactory.release_feedback = _GUARD + "GuardedReleaseFeedback"
+c.ExchangeFactory.collect = _GUARD + "GuardedCollect"
 
 # What `nbgrader validate` (and the Validate button) says when an answer is still missing.
 c.Validator.failed_warning = (
@@ -138,6 +145,12 @@ def submitted_folders(cd: CourseDirectory, assignment_id: str) -> dict[str, Path
     scan of collected submissions that collect, autograde and the checks share."""
     root = Path(cd.format_path(cd.submitted_directory, ".", ".")).resolve()
     return {path.parent.name: path for path in sorted(root.glob(f"*/{assignment_id}")) if path.is_dir()}
+
+
+def settings_exchange(root: Path) -> Path:
+    """The exchange root the course's config names (the local one inside the course by default)."""
+    config = load_config(root)
+    return Path(config.Exchange.root) if "root" in config.Exchange else CoursePaths(root).exchange
 
 
 def open_api(root: Path) -> NbGraderAPI:
@@ -236,6 +249,7 @@ def init_course(course: Course, root: Path | None = None, course_id: str = DEFAU
         if saved:
             report.append(f"saved     {saved.path} (gradebook and rubric store, before --force)")
     register_assignments(settings.db_url, course_id, assignments)
+    report += claim_course_exchange(settings_exchange(paths.root), course_id)
     where = paths.gradebook
     if is_postgresql(settings.db_url):
         where = f"{shown(settings.db_url)} (gradebook and rubric store)"

@@ -1,8 +1,9 @@
 """`course-tools doctor`: check a course directory and say, for each thing wrong, how to fix it.
 
 Checks: the config loads and still neutralises student HTML; the exchange exists with permissions
-students can use (and cannot read each other's work through); the roster is not empty and covers
-the submissions; source, release and exchange agree; gradebook.db and rubric.db open and pass
+students can use (and cannot read each other's work through), and the course's folder in it is the course
+account's own, not a link (grading/exchange_guard.py); the roster has no name with markup characters,
+is not empty and covers the submissions; source, release and exchange agree; gradebook.db and rubric.db open and pass
 SQLite's integrity check (or the course's PostgreSQL database answers and has the gradebook's tables);
 every graded copy has its gradebook row and every row its graded copy (a killed autograde leaves the
 first kind); the course folder, databases and backups are owner-only.
@@ -23,10 +24,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from course_tools.grading.coursedir import CONFIG_NAME, CoursePaths, CourseSettings, config_is_generated, load_config
 from course_tools.grading.databases import is_postgresql, shown
+from course_tools.grading.exchange_guard import FIX, exchange_problems
 from course_tools.grading.gradebook import engine_for
 from course_tools.grading.private import readable_by_others
+from course_tools.grading.roster import MARKUP_RULE, has_markup
 
 SANITISER = "course_tools.grading.sanitize.NeutraliseStudentHTML"
+GUARD_MODULE = "course_tools.grading.guarded_exchange."
+GUARDED = ("release_assignment", "release_feedback", "collect")
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,12 @@ def check_config(root: Path) -> tuple[list[Finding], object | None]:
                              "NeutraliseStudentHTML lines from a fresh `course-tools init` into your config"))
     else:
         found.append(Finding(True, "student HTML is neutralised (autograde and every HTML view)"))
+    guarded = {key: _names([config.ExchangeFactory.get(key)])[0] if key in config.ExchangeFactory else ""
+               for key in GUARDED}
+    if any(not name.startswith(GUARD_MODULE) for name in guarded.values()):
+        found.append(Finding(False, "formgrader's Release and Collect do not check who owns the course's exchange "
+                             "folder (c.ExchangeFactory)", "course-tools init (a generated config is updated), or "
+                             "copy the c.ExchangeFactory lines from a fresh `course-tools init` into your config"))
     return found, config
 
 
@@ -75,6 +86,20 @@ def check_exchange(root: Path, config) -> list[Finding]:
     if not os.access(exchange, os.W_OK | os.X_OK):
         return [Finding(False, f"exchange {exchange}: not writable by you", f"chown or chmod u+rwx {exchange}")]
     found = [Finding(True, f"exchange {exchange} is writable")]
+    owner = root.stat().st_uid  # the course account owns the course folder and must own its exchange folder
+    problems = exchange_problems(exchange, config.CourseDirectory.course_id, owner)
+    squats = [p for p in problems if " mode " not in p]
+    for problem in squats:
+        found.append(Finding(False, f"{problem}: release, collect and feedback refuse it until it is fixed "
+                             "(a student may have made it before the course did)", FIX.format(path=course)))
+    if squats:
+        return found
+    for problem in problems:  # inbound and outbound have their own, more telling, checks below
+        path = Path(problem.split(": ", 1)[0])
+        if path.name not in ("inbound", "outbound"):
+            found.append(Finding(False, f"{problem}", f"chmod {problem.rsplit(' ', 1)[1]} {path}"))
+    if course.is_dir() and not problems:
+        found.append(Finding(True, f"{course}: the course account's, not a link, nbgrader's modes"))
     inbound, outbound = course / "inbound", course / "outbound"
     if inbound.is_dir():
         mode = stat.S_IMODE(inbound.stat().st_mode)
@@ -110,6 +135,13 @@ def _student_ids(url: str) -> tuple[set[str], set[str]]:
     """(students with a name: the roster, all students) in the gradebook."""
     rows = _query(url, "SELECT id, first_name, last_name, email FROM student")
     return {r[0] for r in rows if any(r[1:])}, {r[0] for r in rows}
+
+
+def _marked_students(url: str) -> list[str]:
+    """Ids of students whose name or email has markup characters (imported before the roster refused them,
+    or added by nbgrader's own commands or formgrader)."""
+    rows = _query(url, "SELECT id, first_name, last_name, email FROM student")
+    return sorted(r[0] for r in rows if any(has_markup(v) for v in r[1:]))
 
 
 def check_postgresql(url: str) -> list[Finding]:
@@ -164,6 +196,12 @@ def check_roster(root: Path, config) -> list[Finding]:
         found.append(Finding(False, "the roster is empty", "course-tools roster import students.csv"))
     else:
         found.append(Finding(True, f"roster: {len(roster)} student(s)"))
+    marked = _marked_students(url)
+    if marked:
+        found.append(Finding(False, f"students whose name or email holds {MARKUP_RULE}: {', '.join(marked)} "
+                             "(a page that shows names unescaped would run it as markup)",
+                             "write the names as plain text in the roster CSV and run course-tools roster import "
+                             "(or edit them in formgrader's Manage Students)"))
     submitted = root / config.CourseDirectory.get("submitted_directory", "submitted")
     strangers = sorted(p.name for p in submitted.iterdir() if p.is_dir() and p.name not in roster) \
         if submitted.is_dir() else []

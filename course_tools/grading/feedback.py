@@ -172,6 +172,9 @@ def release(course: CourseSettings, assignment_id: str, students: list[str]) -> 
         raise CourseToolsError(f"{course.root / 'nbgrader_config.py'}: CourseDirectory.course_id is not set")
     if not os.access(course.exchange, os.W_OK | os.X_OK):
         raise CourseToolsError(f"{course.exchange}: the exchange is not writable (Exchange.root)")
+    from course_tools.grading.exchange_guard import require_own_exchange  # noqa: PLC0415 (imports nbgrader)
+
+    require_own_exchange(course.exchange, course.course_id, "release feedback")
     outbound = course.exchange / course.course_id / "feedback"
     if not outbound.is_dir():
         outbound.mkdir(parents=True)
@@ -218,13 +221,15 @@ def _releasable(folder: Path, assignment_id: str, notes: list[str] | None) -> li
 
 def feedback_by_nbgrader(root: Path, assignment_id: str, release_it: bool, notes: list[str] | None) -> int:
     """The same steps through nbgrader's API, for a course config that sets what `generate` does not apply."""
-    from course_tools.grading.coursedir import open_api  # noqa: PLC0415 (imports nbgrader)
+    from course_tools.grading.coursedir import open_api, settings_exchange  # noqa: PLC0415 (imports nbgrader)
+    from course_tools.grading.exchange_guard import require_own_exchange  # noqa: PLC0415 (imports nbgrader)
     from course_tools.grading.lifecycle import check  # noqa: PLC0415 (imports nbgrader)
 
     api = open_api(root)
     check(f"feedback {assignment_id}", api.generate_feedback(assignment_id, force=True))
     folder = Path(api.coursedir.root) / api.coursedir.feedback_directory
     if release_it:
+        require_own_exchange(settings_exchange(Path(root)), api.coursedir.course_id, "release feedback")
         students = sorted(p.parent.name for p in folder.glob(f"*/{assignment_id}") if p.is_dir())
         secret = _releasable(folder, assignment_id, notes)
         if secret == students:

@@ -19,7 +19,8 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.utils import parse_utc
 
 from course_tools.grading.backup import Backup, backup_course
-from course_tools.grading.coursedir import submitted_folders
+from course_tools.grading.coursedir import settings_exchange, submitted_folders
+from course_tools.grading.exchange_guard import require_own_exchange
 from course_tools.grading.intake import BatchReport, Problem, inspect_submission
 
 
@@ -182,6 +183,7 @@ def exchange_collect(root: Path, assignment_id: str) -> BatchReport:
         return [s for s, stamp in latest.items() if s in before and stamp > before[s]]
 
     def file_them(api: NbGraderAPI, _backup: Backup | None) -> None:
+        require_own_exchange(settings_exchange(Path(root)), api.coursedir.course_id, f"collect {assignment_id}")
         result = check(f"collect {assignment_id}", api.collect(assignment_id, update=True))
         report.problems.extend(owner_problems(result.get("log", "")))
 

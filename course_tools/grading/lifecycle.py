@@ -17,9 +17,11 @@ from course_tools.grading.backup import backup_course
 from course_tools.grading.coursedir import (
     open_api,
     register_assignments,
+    settings_exchange,
     submitted_folders,
     sync_source,
 )
+from course_tools.grading.exchange_guard import require_own_exchange
 from course_tools.grading.intake import BatchReport, Problem, inspect_submission
 from course_tools.grading.runlock import course_lock
 
@@ -61,6 +63,7 @@ def release(root: Path, assignment_id: str) -> None:
     released = Path(api.coursedir.root) / api.coursedir.release_directory / assignment_id
     if not released.is_dir():
         raise CourseToolsError(f"{released}: not generated yet; run `course-tools assign {assignment_id}`")
+    require_own_exchange(settings_exchange(Path(root)), api.coursedir.course_id, f"release {assignment_id}")
     check(f"release {assignment_id}", api.release_assignment(assignment_id))
 
 

@@ -11,13 +11,16 @@ preprocessor handles what the Markdown filter does not:
   paste a raw `text/html` cell verbatim).
 - Saved widget state is dropped (a JS widget manager would render it).
 - On an HTML exporter (formgrader's page, feedback files) it also installs the safe `markdown2html`
-  filter, so a course config that lists only this preprocessor still renders Markdown safely.
+  filter, so a course config that lists only this preprocessor still renders Markdown safely, and
+  HTML-escapes the student's id and names that formgrader hands the page (its template pastes them
+  in unescaped: a roster name `<img src=x onerror=...>` would run in the grader's session).
 
 The rewrite is idempotent, so it may run at autograde time and again when a submission is rendered.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -27,6 +30,8 @@ from traitlets import Bool
 
 from course_tools.grading.render_safe import RASTER_TYPES, markdown2html
 
+# What formgrader's submission page (nbgrader's formgrade template) shows from `resources` without escaping.
+NAME_RESOURCES = ("student", "first_name", "last_name")
 SAFE_OUTPUT_TYPES = frozenset({"text/plain", *RASTER_TYPES})
 _BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*\Z")
 
@@ -98,6 +103,13 @@ def neutralise_notebook(nb) -> None:
     nb.metadata.pop("widgets", None)  # saved widget views would be rendered by a JS widget manager
 
 
+def escape_names(resources: dict) -> None:
+    """HTML-escape the names formgrader passes to its page (each exporter run gets a fresh dict)."""
+    for key in NAME_RESOURCES:
+        if isinstance(resources.get(key), str):
+            resources[key] = html.escape(resources[key])
+
+
 class NeutraliseStudentHTML(Preprocessor):
     """nbconvert/nbgrader preprocessor: no student HTML runs for a grader (see module doc)."""
 
@@ -106,5 +118,6 @@ class NeutraliseStudentHTML(Preprocessor):
     def preprocess(self, nb, resources):
         if isinstance(self.parent, TemplateExporter):
             self.parent.environment.filters["markdown2html"] = markdown2html
+            escape_names(resources)
         neutralise_notebook(nb)
         return nb, resources

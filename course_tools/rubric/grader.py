@@ -42,7 +42,7 @@ class Grading:
     def grader(self) -> str:
         """Who grades: the name given, else asked at each use (course_tools.rubric.identity), because in
         the hub's shared grading service one kernel may serve several graders."""
-        return self._grader or current_grader()
+        return current_grader(self._grader)
 
     # --- rubric ----------------------------------------------------------------------------------
     def assignments(self) -> list[str]:

@@ -641,6 +641,37 @@ def ensure_course_account(settings: HubSettings) -> Path:
     return course
 
 
+def prepare_course_exchange(settings: HubSettings) -> list[str]:
+    """As root, before the hub starts and any student can act: the course's folder in the shared exchange,
+    made AS the course account with nbgrader's modes (course_tools/grading/exchange_guard.py), so no student
+    can make it first (issue #22, M1). A folder or link someone else left there is renamed aside (kept, as a
+    dot-name nbgrader never lists) first. Returns one line per thing done."""
+    import stat
+    import time
+
+    entry = pwd.getpwnam(settings.course_account)
+    path = settings.exchange / settings.course_id
+    notes = []
+    try:
+        info = path.lstat()  # never follows a link
+    except FileNotFoundError:
+        info = None
+    if info is not None and (stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode)
+                             or info.st_uid != entry.pw_uid):
+        aside = path.with_name(f".squatted-{settings.course_id}-{time.strftime('%Y%m%d-%H%M%S')}")
+        path.rename(aside)
+        notes.append(f"moved {path}, made by uid {info.st_uid} and not by {settings.course_account}, to {aside}")
+    claim = ("import sys; from course_tools.grading.exchange_guard import claim_course_exchange as claim; "
+             "print(*claim(sys.argv[1], sys.argv[2]), sep='\\n')")
+    result = subprocess.run([str(VENV_BIN / "python"), "-c", claim, str(settings.exchange), settings.course_id],
+                            user=entry.pw_uid, group=entry.pw_gid, extra_groups=[], cwd=entry.pw_dir,
+                            env={"HOME": entry.pw_dir, "PATH": f"{VENV_BIN}:/usr/bin:/bin"},
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"the course's exchange folder {path}: {result.stderr.strip()[-1000:]}")
+    return notes + [line for line in result.stdout.splitlines() if line]
+
+
 # ---------------------------------------------------------------- the class pulse's account
 
 def ensure_pulse_account(settings: HubSettings) -> Path:
@@ -682,7 +713,7 @@ def grading_service(settings: HubSettings) -> dict:
     account, in the course directory, reached at /services/<course id>/ by members of `graders` with their
     own hub login (the hub's OAuth; nobody else gets in). Its command first brings the course up to date
     as the account (prepare_user.py --role grader), then becomes the server."""
-    from course_tools.rubric.identity import IDENTITY_ENV, KERNEL_MESSAGE
+    from course_tools.rubric.identity import IDENTITY_ENV, INSTRUCTORS_ENV, KERNEL_MESSAGE
 
     course = course_home(settings) / COURSE_SUBDIR
     prepare = [str(VENV_BIN / "python"), str(PREPARE_USER), "--role", "grader", "--lessons",
@@ -724,6 +755,8 @@ def grading_service(settings: HubSettings) -> dict:
             EXCHANGE_ENV: str(settings.exchange),
             # Grades record the hub user of the message that caused them, not the course account.
             IDENTITY_ENV: KERNEL_MESSAGE,
+            # Who may turn blind grading off in the dashboard (names for labels): instructors, not TAs.
+            INSTRUCTORS_ENV: ",".join(settings.instructors),
             # In the environment, not on the command line: a URL may carry a password (prepare_user.py --db).
             **({COURSE_DB_ENV: settings.course_db} if settings.course_db else {}),
         },
@@ -819,6 +852,8 @@ def up(settings: HubSettings, reset_passwords: bool = False) -> int:
     token = prepare_runtime(settings)
     known = record_passwords(settings, ensure_users(settings, reset_passwords=reset_passwords))
     course = ensure_course_account(settings)
+    for line in prepare_course_exchange(settings):
+        print(f"hub: {line}")
     print(f"\nMobilizing Action class hub: {settings.url}/hub/login\n")
     for name in settings.users:
         role = ("instructor" if name in settings.instructors else

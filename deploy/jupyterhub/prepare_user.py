@@ -7,7 +7,8 @@ account before the grading service starts (its command: `--role grader ... --the
 - For the course account (role `grader`), creates or updates the nbgrader course directory ~/course
   (`course-tools init`, with `--db` from $MOBILIZING_COURSE_DB when the hub sets it: PostgreSQL for a
   grading team), pointed at the hub's shared exchange, with the grading dashboard and
-  analytics notebooks in ~/course/grading/; then becomes the command after `--then`.
+  analytics notebooks in ~/course/grading/, and makes sure the course's folder in the shared exchange is
+  its own (course_tools/grading/exchange_guard.py); then becomes the command after `--then`.
 """
 
 from __future__ import annotations
@@ -91,6 +92,20 @@ def ensure_course(home: Path, exchange: Path, course_id: str, db: str | None = N
     return f"course {course} {'updated' if existed else 'created'}"
 
 
+def claim_exchange(exchange: Path, course_id: str) -> str:
+    """The course's folder in the shared exchange, made or checked as the course account (issue #22 M1). A
+    folder someone else made is reported, not fatal: the service must start so that doctor can say what to
+    do, and release refuses it meanwhile."""
+    from course_tools import CourseToolsError
+    from course_tools.grading.exchange_guard import claim_course_exchange
+
+    try:
+        done = claim_course_exchange(exchange, course_id)
+    except CourseToolsError as exc:
+        return f"exchange: PROBLEM {exc}"
+    return f"exchange {exchange / course_id}: the course account's" + (f" ({len(done)} folder(s) made)" if done else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--role", choices=["instructor", "student", "grader"], required=True)
@@ -103,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     home = Path.home()
     if args.role == "grader":
         print(ensure_course(home, args.exchange, args.course_id, os.environ.get(COURSE_DB_ENV)))
+        print(claim_exchange(args.exchange, args.course_id))
         copied = copy_missing(args.lessons / "instructor", home / COURSE_SUBDIR / GRADING_SUBDIR,
                               list(GRADING_NOTEBOOKS))
         print(f"grading notebooks: {len(copied)} new file(s) in ~/{COURSE_SUBDIR}/{GRADING_SUBDIR}", flush=True)

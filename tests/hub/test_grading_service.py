@@ -153,3 +153,43 @@ def test_instructors_course_list_links_the_grading_service(class_hub: ClassHub) 
     listed = class_hub.server(INSTRUCTOR, "GET", "formgraders").json()
     assert listed["success"], listed
     assert [c["url"].split(class_hub.url, 1)[-1] for c in listed["value"]] == [f"{GRADING}/lab?formgrader=true"]
+
+
+# Run in the grading service by a grader: a grade in someone else's name, and the dashboard's names switch.
+FORGE = """
+import json
+from course_tools import CourseToolsError
+from course_tools.rubric.grader import Grading
+from course_tools.widgets.instructor.dashboard import dashboard
+out = {{}}
+try:
+    out["claimed"] = Grading(grader={claimed!r}).grader
+except CourseToolsError as exc:
+    out["claimed"] = "refused: " + str(exc)
+out["own"] = Grading().grader
+view = dashboard()
+view.show_names.value = True
+out["names_disabled"] = view.show_names.disabled
+out["names_shown"] = any("·" in label for label, _ in view.queue.options)
+print(json.dumps(out))
+"""
+
+
+def test_a_ta_cannot_grade_in_the_instructors_name_nor_see_names(class_hub: ClassHub, round_trip: RoundTrip) -> None:
+    """Issue #22 point 10, replayed by the TA in the service: `Grading(grader=<instructor>)` (what
+    `dashboard(grader=...)` passes) and a message header claiming the instructor record nothing in the
+    instructor's name; the TA cannot turn blind grading off; the instructor can."""
+    hub = class_hub
+    kernel_id = start_kernel(hub, TA, GRADING)
+    try:
+        seen = json.loads(execute(hub, TA, GRADING, kernel_id, FORGE.format(claimed=INSTRUCTOR),
+                                  claimed=INSTRUCTOR).strip().splitlines()[-1])
+        assert seen["claimed"].startswith(f"refused: grades in the shared grading service carry the name of who "
+                                          f"is signed in ({TA}), not '{INSTRUCTOR}'"), seen
+        assert seen["own"] == TA and seen["names_disabled"] and not seen["names_shown"], seen
+        instructor = json.loads(execute(hub, INSTRUCTOR, GRADING, kernel_id, FORGE.format(claimed=INSTRUCTOR)
+                                        ).strip().splitlines()[-1])
+        assert instructor["claimed"] == INSTRUCTOR and not instructor["names_disabled"], instructor
+        assert instructor["names_shown"], instructor
+    finally:
+        hub.grading(TA, "DELETE", f"api/kernels/{kernel_id}")

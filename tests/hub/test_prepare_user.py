@@ -122,11 +122,29 @@ def test_instructor_course_follows_course_tools_and_keeps_the_exchange(tmp_path:
     assert config.read_text(encoding="utf-8").count(prepare_user.HUB_MARK) == 1
 
 
+def test_the_grading_service_claims_the_exchange_folder_and_reports_a_squat(tmp_path: Path) -> None:
+    """At each start (issue #22 M1): made with nbgrader's modes; a link there is reported, never fatal (the
+    service must start so that doctor can say what to do; release refuses it meanwhile)."""
+    import stat
+
+    from course_tools.grading.exchange_guard import LAYOUT
+
+    exchange = tmp_path / "exchange"
+    exchange.mkdir(mode=0o1777)
+    assert "4 folder(s) made" in prepare_user.claim_exchange(exchange, "fg")
+    assert {sub: stat.S_IMODE((exchange / "fg" / sub).stat().st_mode) for sub in LAYOUT} == LAYOUT
+    (exchange / "other").symlink_to(tmp_path)
+    said = prepare_user.claim_exchange(exchange, "other")
+    assert said.startswith(f"exchange: PROBLEM claiming the course's exchange folder refused: {exchange / 'other'}: "
+                           "a symbolic link"), said
+    assert not (tmp_path / "outbound").exists()
+
+
 def test_grading_service_runs_as_the_course_account_in_the_course(tmp_path: Path, monkeypatch) -> None:
     """nbgrader's shared-formgrader service: the course account, its course as working directory, the
     course for nbgrader and course-tools, a server whose kernels learn who sent each message."""
     from course_tools.grading.hub_service import HubUserStampedConnection
-    from course_tools.rubric.identity import IDENTITY_ENV, KERNEL_MESSAGE
+    from course_tools.rubric.identity import IDENTITY_ENV, INSTRUCTORS_ENV, KERNEL_MESSAGE
 
     monkeypatch.setattr(classhub, "course_home", lambda settings: tmp_path / "home")
     settings = classhub.HubSettings(runtime=tmp_path, course_account="grader-fg", course_id="fg")
@@ -151,6 +169,7 @@ def test_grading_service_runs_as_the_course_account_in_the_course(tmp_path: Path
     assert f"--ServerApp.kernel_websocket_connection_class={stamped}" in server
     env = service["environment"]
     assert env["MOBILIZING_COURSE"] == course and env[IDENTITY_ENV] == KERNEL_MESSAGE
+    assert env[INSTRUCTORS_ENV] == ",".join(settings.instructors)  # only they may turn blind grading off
     assert env["JUPYTER_CONFIG_PATH"] == str(settings.role_dir("grader"))
     assert classhub.grading_scopes(settings) == ["access:services!service=fg"]
 

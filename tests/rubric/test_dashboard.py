@@ -78,6 +78,29 @@ def test_names_only_on_request_and_labels_stable(class_dir: Path, course: Course
     assert [label for label, _ in again.queue.options] == before
 
 
+def test_a_teaching_assistant_cannot_turn_blind_grading_off_in_the_shared_service(
+        grading: Grading, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #22 point 10: the map from blind labels to names is the instructor's only (in the dashboard;
+    code a TA runs as the course account can still read the store, see course_tools.rubric.identity)."""
+    from course_tools.rubric import identity
+
+    monkeypatch.setenv(identity.IDENTITY_ENV, identity.KERNEL_MESSAGE)
+    monkeypatch.setenv(identity.INSTRUCTORS_ENV, "prof")
+    who = {"name": "ta1"}
+    monkeypatch.setattr(identity, "kernel_message_user", lambda: who["name"])
+    grading._grader = None  # the fixture names a grader; in the service the message names them
+    view = Dashboard(grading)
+    assert view.show_names.disabled and "instructors only" in view.show_names.description
+    view.show_names.value = True  # set anyway (a shared kernel, or a cell): a TA's click still shows labels only
+    labels = " ".join(label for label, _ in view.queue.options) + view.heading.value
+    assert f"{FIRST[1]} {LAST[1]}" not in labels and "Submission " in labels
+    who["name"] = "prof"
+    instructor = Dashboard(grading)
+    assert not instructor.show_names.disabled
+    instructor.show_names.value = True
+    assert any(f"{FIRST[1]} {LAST[1]}" in label for label, _ in instructor.queue.options)
+
+
 def test_html_and_script_in_an_answer_show_as_text(grading: Grading) -> None:
     view = Dashboard(grading)
     view.queue.value = student_id(3)

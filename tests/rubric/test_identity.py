@@ -59,8 +59,32 @@ def test_grading_resolves_the_grader_at_each_save(monkeypatch: pytest.MonkeyPatc
     for name in ("prof", "ta1"):
         _in_kernel(monkeypatch, name)
         assert grading.grader == name
-    grading._grader = "named"
-    assert grading.grader == "named"
+    grading._grader = "ta1"  # a name given in a cell is fine when it is the signed-in grader's own
+    assert grading.grader == "ta1"
+
+
+def test_shared_service_refuses_a_grader_name_given_in_a_cell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #22 point 10: `dashboard(grader="prof")` typed by a teaching assistant in the grading service
+    recorded their grades as prof's. There the server knows who sent the message: that name wins."""
+    from course_tools.rubric.grader import Grading
+
+    grading = Grading.__new__(Grading)
+    grading._grader = "prof"
+    monkeypatch.setenv(identity.IDENTITY_ENV, identity.KERNEL_MESSAGE)
+    monkeypatch.setenv(identity.GRADER_ENV, "prof")  # nor does the environment, where a message names someone
+    _in_kernel(monkeypatch, "ta1")
+    with pytest.raises(CourseToolsError, match=r"signed in \(ta1\), not 'prof'"):
+        grading.grader  # noqa: B018 (the property is the check)
+    grading._grader = None
+    assert grading.grader == "ta1"
+
+
+def test_only_instructors_see_names_in_the_shared_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(identity.IDENTITY_ENV, raising=False)
+    assert identity.sees_names(lambda: "anyone")  # a person's own server or laptop
+    monkeypatch.setenv(identity.IDENTITY_ENV, identity.KERNEL_MESSAGE)
+    monkeypatch.setenv(identity.INSTRUCTORS_ENV, "prof, other")
+    assert identity.sees_names(lambda: "prof") and not identity.sees_names(lambda: "ta1")
 
 
 def _message(username: str) -> dict:

@@ -44,3 +44,17 @@ def test_doctor_names_each_problem_and_its_fix(released: Path, capsys: pytest.Ca
                          ("rubric.db: readable by other accounts", "chmod 600"),
                          ("not on the roster: mallory", "course-tools roster import")]:
         assert re.search(re.escape(problem) + r".*\n\s+fix: .*" + re.escape(fix), out), (problem, out)
+
+
+def test_doctor_names_students_whose_names_hold_markup(course_root: Path, capsys: pytest.CaptureFixture) -> None:
+    """Issue #22 M4: a name imported before the roster refused markup (or added by nbgrader's own commands)."""
+    from nbgrader.api import Gradebook
+
+    from course_tools.grading.coursedir import open_api
+
+    api = open_api(course_root)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        gb.update_or_create_student("bob", first_name="<img src=x onerror=alert(1)>")
+    code, out = doctor(capsys, course_root)
+    assert code == 1
+    assert re.search(r"PROBLEM  students whose name or email holds .*: bob .*\n\s+fix: .*roster import", out), out

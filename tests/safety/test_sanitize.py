@@ -168,3 +168,18 @@ def test_formgrader_page_is_inert_and_readable(formgrader_pages: dict[str, str])
     shown = text_of(hostile)
     assert all(name in shown for name in LABELS)
     assert f"data:image/png;base64,{PNG}" in image_sources(hostile)
+
+
+def test_names_formgrader_pastes_into_its_page_are_escaped() -> None:
+    """Issue #22 M4: nbgrader's formgrade template shows resources' names unescaped."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from course_tools.grading.sanitize import NeutraliseStudentHTML
+
+    exporter = HTMLExporter()
+    exporter.register_preprocessor(NeutraliseStudentHTML(parent=exporter), enabled=True)
+    resources = {"student": "s1", "first_name": "<img src=x onerror=alert(1)>", "last_name": "O'Brien & Co"}
+    _, out = exporter.from_notebook_node(nbformat.v4.new_notebook(), resources=resources)
+    assert out["first_name"] == "&lt;img src=x onerror=alert(1)&gt;" and out["last_name"] == "O&#x27;Brien &amp; Co"
+    assert resources["first_name"].startswith("<img")  # the caller's dict is not changed

@@ -370,6 +370,7 @@ def class_hub() -> Iterator[ClassHub]:
     passwords[OUTSIDER] = "out-" + os.urandom(6).hex()
     classhub.ensure_user(OUTSIDER, passwords[OUTSIDER])
     classhub.ensure_course_account(settings)
+    classhub.prepare_course_exchange(settings)  # as `make hub` does: the course's exchange folder, before students
     log = settings.private / "jupyterhub.log"
     proc = start_hub_process(settings, token, log)
     hub = ClassHub(settings, token, proc, log, {n: HubUser(n, passwords[n]) for n in passwords})

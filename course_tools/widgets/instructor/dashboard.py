@@ -31,6 +31,7 @@ from course_tools.rubric.claims import Claim, Claims
 from course_tools.rubric.course import NO_COURSE, course_dir, has_course
 from course_tools.rubric.grader import Grading
 from course_tools.rubric.highlight import highlight
+from course_tools.rubric.identity import sees_names
 from course_tools.rubric.moderation import Moderation
 from course_tools.rubric.queue import Entry
 from course_tools.rubric.scoring import QuestionRubric, compute
@@ -102,6 +103,9 @@ class Dashboard:
         self.show_names = widgets.Checkbox(value=False, description="Show student names (blind grading is off)",
                                            indent=False, layout=widgets.Layout(width="auto"))
         self.show_names.add_class("ma-show-names")
+        if not sees_names(lambda: grading.grader):  # the map from labels to names is the instructor's only
+            self.show_names.disabled = True
+            self.show_names.description = "Student names: instructors only (blind grading)"
         self.progress_bar = widgets.IntProgress(description="Graded", style=LABEL_STYLE)
         self.progress_text = widgets.HTML()
         self.progress_text.add_class("ma-progress")
@@ -257,7 +261,9 @@ class Dashboard:
         return entries
 
     def _names(self) -> bool:
-        return self.show_names.value and self.moderation is None  # second marking is blind, always
+        # Second marking is blind, always; and the grader of this very click must be an instructor (one
+        # kernel of the shared grading service may serve an instructor and a teaching assistant).
+        return self.show_names.value and self.moderation is None and sees_names(lambda: self.grading.grader)
 
     def _label(self, entry: Entry) -> str:
         who = f"{entry.label} · {entry.name}" if self._names() else entry.label
