@@ -192,7 +192,16 @@ def test_group_membership_is_cached_kept_on_a_slow_hub_and_looked_up_once_at_a_t
         with pytest.raises(Exception, match="503"):
             await never.contains("inst")  # never known: a clear 503, not a 500
 
-    asyncio.run(scenario())
+    run_alone(scenario())
+
+
+def run_alone(coroutine) -> None:
+    """asyncio.run in a thread of its own: another test in this worker (a browser test) may have left an event
+    loop running in the main thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 def test_a_confirmed_token_keeps_its_owner_while_the_hub_fails(hub_api: HubApi) -> None:
@@ -205,7 +214,7 @@ def test_a_confirmed_token_keeps_its_owner_while_the_hub_fails(hub_api: HubApi) 
         with pytest.raises(Exception, match="503"):
             await auth.user_for_token("t-stu1", use_cache=False, sync=False)
 
-    asyncio.run(scenario())
+    run_alone(scenario())
 
 
 # ------------------------------------------------------------------ the service on a Unix socket

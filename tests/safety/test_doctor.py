@@ -31,7 +31,9 @@ def test_doctor_names_each_problem_and_its_fix(released: Path, capsys: pytest.Ca
     inbound = released / "exchange" / "mobilizing-action" / "inbound"
     os.chmod(inbound, 0o777)
     source = released / "source" / "review6" / "review6.ipynb"
-    os.utime(source, (source.stat().st_atime, source.stat().st_mtime + 60))
+    release = released / "release" / "review6" / "review6.ipynb"
+    later = max(source.stat().st_mtime, release.stat().st_mtime) + 60  # edited after the release, whenever made
+    os.utime(source, (later, later))
     (released / "rubric.db").write_bytes(b"this is not a database" * 100)
     (released / "submitted" / "mallory" / "review6").mkdir(parents=True)
 
