@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from tests.paths import CONTENT, REPO
-from tests.support.hub import STUDENTS, ClassHub, classhub, run_as, run_in_kernel
+from tests.support.hub import RIGHT_CHECK, STUDENTS, ClassHub, classhub, run_as, run_in_kernel
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(420)]
 STUDENT = STUDENTS[0]
@@ -104,23 +104,9 @@ def test_course_tools_in_the_students_kernel_gives_no_key(class_hub: ClassHub) -
     assert seen["content"] == str(classhub.edition_dir(class_hub.settings) / "content")
 
 
-CHECK = """
-import json
-from course_tools import notebook as ct
-from course_tools.widgets import make_view
-ct.start("policy_dialogue")
-view = make_view(ct.course(), "policy_dialogue", "conveners")
-for pair in view.spec.pairs:
-    view.dropdowns[pair.id].value = pair.right
-view.check_button.click()
-print(json.dumps({"status": view.status.value, "feedback": view.feedback.value,
-                  "lessons": len(ct.course().lessons)}))
-"""
-
-
 def test_the_students_lesson_still_opens_and_a_check_works(class_hub: ClassHub) -> None:
     page = class_hub.server(STUDENT, "GET", f"voila/render/{classhub.LESSONS_SUBDIR}/04_policy_dialogue.ipynb")
     assert page.status_code == 200, f"the lesson app: {page.status_code} {page.text[:300]}"
     assert "Policy Development Dialogues" in page.text and "Traceback" not in page.text
-    seen = json.loads(run_in_kernel(class_hub, STUDENT, CHECK).strip().splitlines()[-1])
+    seen = json.loads(run_in_kernel(class_hub, STUDENT, RIGHT_CHECK).strip().splitlines()[-1])
     assert seen["lessons"] == 7 and seen["status"] == "Saved." and "✔" in seen["feedback"], seen

@@ -24,6 +24,7 @@ import pytest
 from tests.support.hub import (
     GRADING,
     INSTRUCTOR,
+    RIGHT_CHECK,
     STUDENTS,
     TA,
     ClassHub,
@@ -90,18 +91,6 @@ home = Path.home()
 proc = subprocess.Popen([sys.executable, str(home / "squat.py"), {kind!r}, {where!r}, str(home / {out!r}),
                          {seconds!r}], start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 print(proc.pid)
-"""
-
-
-CHECKED = """
-from course_tools import notebook as ct
-from course_tools.widgets import make_view
-ct.start("policy_dialogue")
-view = make_view(ct.course(), "policy_dialogue", "conveners")
-for pair in view.spec.pairs:
-    view.dropdowns[pair.id].value = pair.right
-view.check_button.click()
-print(view.status.value)
 """
 
 
@@ -209,7 +198,7 @@ def test_a_hub_restart_keeps_servers_kernels_and_progress_and_no_student_takes_t
     """H1 and M7: the hub restarts during class; a student's program tries to take the hub's API address."""
     hub, attacker, student = class_hub, STUDENTS[0], STUDENTS[1]
     prefix = f"/user/{student}"
-    answered = run_in_kernel(hub, student, CHECKED)  # a Check, as in class: progress saved in the student's home
+    answered = run_in_kernel(hub, student, RIGHT_CHECK)  # a Check, as in class: progress saved in the student's home
     progress = hub.users[student].home / classhub.LESSONS_SUBDIR / ".progress.json"
     saved = progress.read_text(encoding="utf-8")
     assert "conveners" in saved, answered

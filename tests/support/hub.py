@@ -477,6 +477,20 @@ def round_trip(class_hub: ClassHub) -> RoundTrip:
     return trip
 
 
+RIGHT_CHECK = """
+import json
+from course_tools import notebook as ct
+from course_tools.widgets import make_view
+ct.start("policy_dialogue")
+view = make_view(ct.course(), "policy_dialogue", "conveners")
+for pair in view.spec.pairs:
+    view.dropdowns[pair.id].value = pair.right
+view.check_button.click()
+print(json.dumps({"status": view.status.value, "feedback": view.feedback.value,
+                  "lessons": len(ct.course().lessons)}))
+"""  # kernel code: a student's right answer to a matching activity and its Check, as in class
+
+
 def run_in_kernel(hub: ClassHub, name: str, code: str, timeout: float = 120, prefix: str | None = None,
                   claimed: str | None = None) -> str:
     """Start a kernel in `name`'s server (or in the server at `prefix`, e.g. the grading service) with their
