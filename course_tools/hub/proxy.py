@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 from jupyterhub.proxy import ConfigurableHTTPProxy
@@ -29,7 +30,7 @@ class KeptProcess:
         return None
 
     def terminate(self) -> None:
-        os.kill(self.pid, 15)
+        os.kill(self.pid, signal.SIGTERM)
 
 
 def running_proxy_pid(pid_file: str) -> int | None:

@@ -67,6 +67,9 @@ class ClassSpawner(LocalProcessSpawner):
         used = limits.prepare(self.user.name, limits.UserLimits.from_env())
         if used:
             self.log.info("limits for %s: cgroup v1 %s", self.user.name, ", ".join(used))
+        else:
+            self.log.warning("no per-user limits for %s: no writable cgroup v1 controller here (SystemdSpawner's "
+                             "mem_limit/cpu_limit where systemd runs)", self.user.name)
         ip, port = await super().start()
         await self._wait_for_own_listener(port)
         return ip, port
@@ -99,12 +102,3 @@ class ClassSpawner(LocalProcessSpawner):
         left = await asyncio.to_thread(limits.end_all, self.user.name)
         if left:
             self.log.info("ended %d leftover process(es) of %s", left, self.user.name)
-
-
-def user_limits_note() -> str:
-    """One line for the hub's log: which limit mechanism applies on this machine."""
-    used = limits.controllers()
-    if used:
-        return f"per-user limits: cgroup v1 ({', '.join(used)}) under {limits.CGROUP_ROOT}/*/{limits.PARENT}"
-    return "per-user limits: none (no writable cgroup v1 controller; use SystemdSpawner where systemd runs)"
-

@@ -13,6 +13,7 @@ import os
 import pwd
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -164,6 +165,11 @@ class HubSettings:
     def proxy_api_socket(self) -> Path:
         """The proxy's API: a Unix socket in hub/ (0700), reachable by root only."""
         return self.private / "proxy-api.sock"
+
+    @property
+    def proxy_pid_file(self) -> Path:
+        """Where the proxy's pid is kept: a restarted hub takes the proxy back from it, `down` ends it."""
+        return self.private / "jupyterhub-proxy.pid"
 
     @property
     def pulse_answers_url(self) -> str:
@@ -879,8 +885,8 @@ def down(settings: HubSettings) -> int:
     from course_tools.hub.limits import end_all
     from course_tools.hub.proxy import running_proxy_pid
 
-    if pid := running_proxy_pid(str(settings.private / "jupyterhub-proxy.pid")):
-        os.kill(pid, 15)
+    if pid := running_proxy_pid(str(settings.proxy_pid_file)):
+        os.kill(pid, signal.SIGTERM)
         print(f"hub: stopped the proxy (pid {pid})")
     for name in settings.users:
         if user_exists(name):

@@ -39,7 +39,7 @@ c.JupyterHub.proxy_class = "course_tools.hub.proxy.ClassProxy"
 c.ConfigurableHTTPProxy.api_url = socket_url(settings.proxy_api_socket)  # in hub/ (0700): root only
 c.ConfigurableHTTPProxy.auth_token = classhub.proxy_token(settings)  # kept: a restarted hub talks to the same proxy
 c.ConfigurableHTTPProxy.command = [str(classhub.PROXY)]  # npm package in deploy/jupyterhub/node_modules
-c.ConfigurableHTTPProxy.pid_file = str(settings.private / "jupyterhub-proxy.pid")
+c.ConfigurableHTTPProxy.pid_file = str(settings.proxy_pid_file)
 # A hub restart in class keeps the public port, the proxy's routes and every user's server and kernel running.
 c.JupyterHub.cleanup_proxy = False
 c.JupyterHub.cleanup_servers = False

@@ -270,7 +270,7 @@ def _stop(hub: ClassHub, accounts: tuple[str, ...] = ACCOUNTS) -> None:
     for name in SERVERS:
         with contextlib.suppress(Exception):  # teardown goes on
             hub.hub_api("DELETE", f"/users/{name}/server")
-    proxy_pid_file = hub.settings.private / "jupyterhub-proxy.pid"
+    proxy_pid_file = hub.settings.proxy_pid_file
     proxy_pid = int(proxy_pid_file.read_text()) if proxy_pid_file.is_file() else None
     if hub.proc.poll() is None:
         hub.proc.send_signal(signal.SIGTERM)
