@@ -137,6 +137,10 @@ def remove_users(names: tuple[str, ...]) -> None:
     for name in names:
         if classhub.user_exists(name):
             subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)
+    # userdel keeps a user's own group while others are in it (the grading team is in the course account's group,
+    # classhub.sync_staff_group); left behind, it makes the next run's useradd --user-group fail.
+    for name in names:
+        subprocess.run(["groupdel", name], check=False, capture_output=True)
 
 
 def run_as(name: str, command: list[str], env: dict[str, str] | None = None,
